@@ -1,0 +1,74 @@
+"""Command line: ``python -m bot run | demo | content check``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import TOKEN_VARIABLE, ConfigError, load_settings
+from bot.logs import setup_logging
+from bot.store import StorageError
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Toolkit Companion bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot against Telegram (polling, or a webhook if set)")
+    demo = sub.add_parser("demo", help="chat with the bot in this terminal, with no token")
+    demo.add_argument("--user-id", type=int, default=1001, help="the demo user's Telegram id")
+    demo.add_argument("--lang", default="en",
+                      help="the demo user's Telegram language code (e.g. ru, ps, fa-AF)")
+    content = sub.add_parser("content", help="course content tools")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    content_sub.add_parser("check", help="validate content/ and report translation coverage")
+    catalogs = sub.add_parser("catalogs", help="extract/update/fill/status of the gettext catalogs",
+                              add_help=False)
+    catalogs.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "catalogs":
+        from bot.catalogs import main as catalogs_main
+        return catalogs_main(args.rest)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "content":
+        from bot.course.check import main as check_main
+        return check_main([str(settings.content_dir), str(settings.locales_dir)])
+    if args.command == "demo":
+        setup_logging("WARNING", settings.secrets)
+        print("Toolkit Companion offline demo: type /start. A number presses a button; "
+              "end of input (Ctrl-D) quits.", file=sys.stderr)
+        from bot.demo import run_demo
+        try:
+            return asyncio.run(run_demo(settings, user_id=args.user_id,
+                                        language_code=args.lang))
+        except StorageError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+    setup_logging(settings.log_level, settings.secrets)
+    if not settings.token:
+        print(f"{TOKEN_VARIABLE} is not set: put your bot's token in it (or in a .env file) "
+              "to run against Telegram, or try `python -m bot demo` to chat offline.",
+              file=sys.stderr)
+        return 2
+    from bot.run import run
+    try:
+        return run(settings)
+    except StorageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

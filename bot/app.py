@@ -1,0 +1,111 @@
+"""Build the Application from settings: handlers, services, database life cycle. Wiring only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.context import BotContext, BotData, Services
+from bot.handlers import errors, fallback, menu, middleware, onboarding
+from bot.i18n import SOURCE_LOCALE, Catalogs
+from bot.services.accounts import AccountService
+from bot.store import Database, Store
+
+log = logging.getLogger(__name__)
+
+#: Used when a fake transport answers instead of Telegram (demo, tests, benchmark).
+OFFLINE_TOKEN = "123456:offline-demo-token"
+
+
+def build_application(settings: Settings, *, request: BaseRequest | None = None,
+                      catalogs: Catalogs | None = None, rate_limiter: bool = True
+                      ) -> Application:
+    """The whole bot. ``request`` replaces Telegram (the fake transport of the demo/tests)."""
+    catalogs = catalogs or Catalogs.load(settings.locales_dir)
+    store = Store(Database(settings.database_path))
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.value or OFFLINE_TOKEN)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    app = builder.build()
+
+    services = Services(settings=settings, store=store, catalogs=catalogs,
+                        accounts=AccountService(store, settings), extra={})
+    app.bot_data["services"] = services
+    app.bot_data[fallback.TEXT_READERS] = []
+
+    main_menu = menu.Menu()
+    app.bot_data["menu"] = main_menu
+    middleware.register(app)
+    onboarding.register(app)
+    errors.register(app)
+    menu.register(app, main_menu)
+    fallback.register(app)  # last: it catches what nothing else matched
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    services: Services = app.bot_data["services"]
+    await services.store.open()
+    await publish_commands(app)
+
+
+async def _post_shutdown(app: Application) -> None:
+    services: Services = app.bot_data["services"]
+    await services.store.close()
+
+
+async def publish_commands(app: Application) -> None:
+    """setMyCommands per language, so the menu button lists commands in the officer's own."""
+    catalogs: Catalogs = app.bot_data["services"].catalogs
+    published: set[str] = set()
+    try:
+        for locale in catalogs.locales:
+            t = catalogs.get(locale)
+            commands = [BotCommand(name, t.label(desc)) for name, desc in onboarding.COMMANDS]
+            code = locale.split("_")[0]
+            if locale == SOURCE_LOCALE:
+                await app.bot.set_my_commands(commands)  # the default for every language
+            elif code not in published:  # Telegram takes two-letter codes: fa serves fa_AF too
+                await app.bot.set_my_commands(commands, language_code=code)
+            published.add(code)
+    except TelegramError as exc:
+        log.warning("Could not publish the command list: %s", exc)
+
+
+@asynccontextmanager
+async def running(app: Application) -> AsyncIterator[Application]:
+    """Start the application without an updater (demo, tests, benchmark), as run_polling would:
+    initialize, post_init, start; and the reverse on the way out."""
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)

@@ -1,0 +1,68 @@
+"""The typed context every handler receives: services and the current user's translator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Catalogs, Translator
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.accounts import AccountService
+    from bot.store import Store, User
+
+
+@dataclass
+class Services:
+    """What the application holds for its lifetime (``bot_data``)."""
+
+    settings: Settings
+    store: Store
+    catalogs: Catalogs
+    accounts: AccountService
+    extra: dict[str, Any]
+
+
+class BotData(dict):
+    """``application.bot_data``: a dict whose ``services`` entry is set by ``build_application``."""
+
+    @property
+    def services(self) -> Services:
+        return self["services"]
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, BotData]):
+    """Per-update context. The group -1 handler fills ``user`` and ``t`` once per update."""
+
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None):
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.user: User | None = None
+        self._t: Translator | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def accounts(self) -> AccountService:
+        return self.services.accounts
+
+    @property
+    def t(self) -> Translator:
+        return self._t or self.services.catalogs.get(self.services.settings.default_locale)
+
+    @t.setter
+    def t(self, translator: Translator) -> None:
+        self._t = translator

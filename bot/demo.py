@@ -1,0 +1,116 @@
+"""The offline demo: the real Application in a terminal, through the in-process fake Bot API.
+
+Each bot message is printed with its buttons numbered (``[1] English  [2] Русский``). A line
+holding only a number presses that button of the latest message that has buttons; any other
+line is sent as a text message from the demo user. End of input ends the demo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from typing import TextIO
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.sandbox import Call, FakeBotAPI, UpdateFactory, to_update
+
+_TAG = re.compile(r"<[^>]+>")
+_ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as a terminal shows it: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", text)).translate(_ISOLATES)
+
+
+class Transcript:
+    """Prints what the bot does, and remembers the latest message that has buttons."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.buttons: list[dict] = []
+        self.buttons_message_id: int | None = None
+
+    def __call__(self, call: Call) -> None:
+        if call.error:
+            self._print(f"[Telegram answered {call.method} with an error: {call.error}]")
+            return
+        if call.method == "answerCallbackQuery":
+            if call.params.get("text"):
+                self._print(f"(toast) {plain(call.params['text'])}")
+            return
+        if call.method == "answerInlineQuery":
+            results = call.params.get("results") or []
+            self._print(f"(inline results: {len(results)})")
+            for i, result in enumerate(results, 1):
+                self._print(f"  {i}. {plain(str(result.get('title', '')))}")
+            return
+        if call.method not in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
+            return
+        label = {"editMessageText": "bot (edited)", "sendDocument": "bot (file)",
+                 "sendPhoto": "bot (picture)"}.get(call.method, "bot")
+        protected = " (protected)" if call.params.get("protect_content") else ""
+        self._print(f"{label}{protected}: {plain(call.text)}")
+        flat = [b for row in call.buttons for b in row]
+        if flat:
+            lines = []
+            number = 0
+            for row in call.buttons:
+                cells = []
+                for button in row:
+                    number += 1
+                    cells.append(f"[{number}] {button['text']}")
+                lines.append("  ".join(cells))
+            self._print("\n".join(lines))
+            self.buttons = flat
+            result = call.result if isinstance(call.result, dict) else {}
+            self.buttons_message_id = result.get("message_id") or \
+                int(call.params.get("message_id") or 0)
+        self._print("")
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+
+async def run_demo(settings: Settings, *, user_id: int, language_code: str | None,
+                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    fake = FakeBotAPI()
+    transcript = Transcript(stdout)
+    app = build_application(settings, request=fake, rate_limiter=False)
+    users = UpdateFactory(user_id, language_code=language_code)
+    async with running(app):
+        fake.listeners.append(transcript)
+        while True:
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            data = _press(transcript, line.strip(), users)
+            if data is None and line.strip().isdigit():
+                transcript._print(f"(there is no button {line.strip()})")
+                continue
+            await app.process_update(to_update(data or users.text(line), app.bot))
+    return 0
+
+
+def _press(transcript: Transcript, line: str, users: UpdateFactory) -> dict | None:
+    if not line.isdigit():
+        return None
+    index = int(line) - 1
+    if not 0 <= index < len(transcript.buttons):
+        return None
+    button = transcript.buttons[index]
+    if "callback_data" in button:
+        return users.callback(button["callback_data"], transcript.buttons_message_id or 1)
+    if "url" in button:
+        transcript._print(f"(link: {button['url']})")
+    if "switch_inline_query" in button or "switch_inline_query_current_chat" in button:
+        query = button.get("switch_inline_query") or button.get("switch_inline_query_current_chat")
+        return users.inline_query(query or "")
+    return None

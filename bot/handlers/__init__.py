@@ -1,0 +1,2 @@
+"""Telegram handlers, one module per feature. Each parses the update, calls a service and
+renders the answer; none holds SQL."""

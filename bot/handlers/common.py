@@ -1,0 +1,55 @@
+"""Rendering shared by the handlers: show a screen in place, or as a new message."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.i18n import Html
+from bot.ui import keyboards
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4096
+
+
+async def show(update: Update, context: BotContext, text: str,
+               markup: InlineKeyboardMarkup | None = None, *, edit: bool = True,
+               protect: bool = False) -> None:
+    """Show a screen: edit the pressed message in place, or send a new one.
+
+    Navigation edits the message the button belongs to; a command or a message that can no
+    longer be edited gets a new message.
+    """
+    if len(text) > MAX_MESSAGE:  # content is checked; this guards against a bad translation
+        log.error("Message of %d characters truncated", len(text))
+        text = text[: MAX_MESSAGE - 1] + "…"
+    query = update.callback_query
+    if edit and query is not None and query.message is not None and not protect:
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            log.info("Could not edit message (%s); sending a new one", exc)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await context.bot.send_message(chat.id, text, reply_markup=markup, protect_content=protect)
+
+
+def menu_text(context: BotContext) -> str:
+    return context.t._("<b>Main menu</b>\nWhat would you like to do?")
+
+
+async def show_menu(update: Update, context: BotContext, *, edit: bool = True,
+                    note: str | None = None) -> None:
+    """The main menu, optionally under a one-line note (already translated)."""
+    text = menu_text(context) if note is None else context.t._(
+        "{note}\n\n<b>Main menu</b>\nWhat would you like to do?", note=Html(note))
+    await show(update, context, text, keyboards.main_menu(context.t), edit=edit)
+

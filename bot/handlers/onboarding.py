@@ -1,0 +1,206 @@
+"""Onboarding and settings: /start, language, country, privacy, /help, /forget."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import BotContext
+from bot.countries import OTHER, country_name
+from bot.handlers.common import show, show_menu
+from bot.handlers.stale import stale_button
+from bot.i18n import N_, Html
+from bot.store import User
+from bot.ui import callbacks as cb
+from bot.ui import keyboards
+
+PRIVATE = filters.ChatType.PRIVATE
+
+#: The commands published with setMyCommands, in menu order, with their descriptions.
+COMMANDS: list[tuple[str, str]] = [
+    ("start", N_("Start, or open the main menu")),
+    ("help", N_("What this bot can do")),
+    ("language", N_("Change the language")),
+    ("privacy", N_("What the bot stores about you")),
+    ("forget", N_("Delete everything the bot stores about you")),
+]
+
+
+def next_step(user: User | None) -> str:
+    if user is None or not user.locale:
+        return "language"
+    if not user.country:
+        return "country"
+    if not user.privacy_seen:
+        return "privacy"
+    return "menu"
+
+
+async def show_step(update: Update, context: BotContext, user: User, *, edit: bool) -> None:
+    """Show the first unfinished onboarding step, or the main menu."""
+    step = next_step(user)
+    t = context.t
+    if step == "language":
+        await show_language(update, context, edit=edit, welcome=True)
+    elif step == "country":
+        await show(update, context, t._(
+            "Which country do you serve in? Your emergency numbers and the time of your "
+            "reminders depend on it."), keyboards.countries(t), edit=edit)
+    elif step == "privacy":
+        await show(update, context, privacy_text(context), keyboards.privacy_ok(t), edit=edit)
+    else:
+        await show_menu(update, context, edit=edit)
+
+
+async def show_language(update: Update, context: BotContext, *, edit: bool,
+                        welcome: bool) -> None:
+    t = context.t
+    text = t._("<b>Welcome to Toolkit Companion.</b>\nShort lessons, refresher quizzes and quick "
+               "guidance after your course on policing and public health.\n\nChoose your "
+               "language:") if welcome else t._("Choose your language:")
+    markup = keyboards.languages(context.services.catalogs.locales, t.locale)
+    await show(update, context, text, markup, edit=edit)
+
+
+def privacy_text(context: BotContext) -> str:
+    return context.t._(
+        "<b>Your privacy</b>\n"
+        "The bot stores your Telegram user id, your language and country, your lesson progress, "
+        "your quiz answers and your reminder settings, so that you can continue where you "
+        "left off. It does not store your name, your phone number or the messages you type.\n\n"
+        "If you join a trainer's group, that trainer sees your progress, never your answers "
+        "one by one.\n\n"
+        "Send /forget at any time to delete everything the bot stores about you.")
+
+
+async def start(update: Update, context: BotContext) -> None:
+    tg_user, chat = update.effective_user, update.effective_chat
+    assert tg_user is not None and chat is not None
+    payload = context.args[0] if context.args else None
+    user = await context.accounts.start(tg_user.id, chat.id, payload)
+    context.user = user
+    await show_step(update, context, user, edit=False)
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    values = cb.LANG.unpack(query.data)
+    user = None
+    if values is not None:
+        user = await context.accounts.choose_locale(
+            query.from_user.id, update.effective_chat.id, values["locale"])
+    if user is None:
+        await stale_button(update, context)
+        return
+    was_onboarded = context.user is not None and context.user.onboarded
+    context.user, context.t = user, context.services.catalogs.get(user.locale)
+    await query.answer()
+    if was_onboarded:
+        await show_menu(update, context, note=context.t.label(
+            "Language changed to {language}.", language=context.t.language_name))
+    else:
+        await show_step(update, context, user, edit=True)
+
+
+async def choose_country(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    values = cb.COUNTRY.unpack(query.data)
+    user = None
+    if values is not None and context.user is not None and context.user.locale:
+        user = await context.accounts.choose_country(
+            query.from_user.id, update.effective_chat.id, values["code"])
+    if user is None:
+        await stale_button(update, context)
+        return
+    was_onboarded = context.user.onboarded
+    context.user = user
+    await query.answer()
+    if was_onboarded:
+        name = (context.t.label("another country") if user.country == OTHER
+                else country_name(user.country, context.t.locale))
+        await show_menu(update, context, note=context.t.label(
+            "Country changed to {country}.", country=name))
+    else:
+        await show_step(update, context, user, edit=True)
+
+
+async def accept_privacy(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    user = await context.accounts.accept_privacy(query.from_user.id, update.effective_chat.id)
+    context.user = user
+    await query.answer()
+    await show_step(update, context, user, edit=True)
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    await show_language(update, context, edit=False, welcome=False)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    t = context.t
+    lines = "\n".join(f"/{name} — {t._(description)}" for name, description in COMMANDS)
+    text = t._(
+        "<b>Toolkit Companion</b> helps you keep what you learned on the course: short "
+        "lessons, refresher quizzes that come back at the right time, and quick guidance for "
+        "duty.\n\nUse the buttons below, or these commands:\n{commands}", commands=Html(lines))
+    await show(update, context, text, keyboards.main_menu(t), edit=False)
+
+
+async def privacy_command(update: Update, context: BotContext) -> None:
+    await show(update, context, privacy_text(context), keyboards.back_to_menu(context.t),
+               edit=update.callback_query is not None)
+
+
+async def forget_command(update: Update, context: BotContext) -> None:
+    t = context.t
+    await show(update, context, t._(
+        "<b>Delete everything?</b>\nThis deletes your language, country, progress, quiz "
+        "history and reminders from the bot. It cannot be undone."),
+        keyboards.forget_confirm(t), edit=update.callback_query is not None)
+
+
+async def forget_answer(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    values = cb.FORGET.unpack(query.data)
+    if values is None or values["answer"] not in ("yes", "no"):
+        await stale_button(update, context)
+        return
+    await query.answer()
+    t = context.t
+    if values["answer"] == "no":
+        await show_menu(update, context, note=t.label("Nothing was deleted."))
+        return
+    await context.accounts.forget(query.from_user.id)
+    context.user = None
+    await show(update, context, t._(
+        "Done: everything the bot stored about you has been deleted. Send /start if you want "
+        "to begin again."))
+
+
+async def settings_screen(update: Update, context: BotContext) -> None:
+    t, user = context.t, context.user
+    if user is None or not user.onboarded:
+        await show_step(update, context, user, edit=True)  # type: ignore[arg-type]
+        return
+    country = (t.label("another country") if user.country == OTHER
+               else country_name(user.country or "", t.locale))
+    await show(update, context, t._("<b>Settings</b>\nLanguage: {language}\nCountry: {country}",
+                                    language=t.language_name, country=country),
+               keyboards.settings(t))
+
+
+async def country_screen(update: Update, context: BotContext) -> None:
+    t = context.t
+    await show(update, context, t._("Which country do you serve in?"), keyboards.countries(t))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", start, filters=PRIVATE))
+    app.add_handler(CommandHandler("language", language_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("privacy", privacy_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("forget", forget_command, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(choose_language, pattern=cb.LANG.pattern))
+    app.add_handler(CallbackQueryHandler(choose_country, pattern=cb.COUNTRY.pattern))
+    app.add_handler(CallbackQueryHandler(accept_privacy, pattern=cb.PRIVACY_OK.pattern))
+    app.add_handler(CallbackQueryHandler(forget_answer, pattern=cb.FORGET.pattern))

@@ -1,0 +1,24 @@
+"""Buttons that no longer mean anything: stale, forged, or from another chat."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.common import show_menu
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Answer a button we cannot honour (old message, changed or forged data) with the menu."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer(context.t.label("This button is out of date. Here is the main menu."),
+                       show_alert=False)
+    if context.user is not None and context.user.onboarded:
+        await show_menu(update, context)
+    else:
+        from bot.handlers.onboarding import show_step  # onboarding imports this module
+        user = context.user or await context.accounts.start(
+            query.from_user.id, update.effective_chat.id, None)
+        await show_step(update, context, user, edit=True)

@@ -1,0 +1,1 @@
+"""Domain services: the rules of the bot, between handlers and the store."""

@@ -1,0 +1,94 @@
+"""Accounts: first contact, language, country, privacy, roles, blocking and forgetting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.countries import is_valid as is_valid_country
+from bot.i18n import SUPPORTED_LOCALES, locale_from_telegram
+from bot.store import Store, User
+
+#: Deep-link payloads: https://t.me/<bot>?start=<payload>
+PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who sent the update: the stored user (if any) and the locale to answer in."""
+
+    user: User | None
+    locale: str
+
+
+class AccountService:
+    def __init__(self, store: Store, settings: Settings):
+        self.store = store
+        self.settings = settings
+
+    def suggested_locale(self, language_code: str | None) -> str:
+        return locale_from_telegram(language_code) or self.settings.default_locale
+
+    async def visitor(self, user_id: int, language_code: str | None) -> Visitor:
+        user = await self.store.users.get(user_id)
+        locale = (user.locale if user and user.locale else None) or \
+            self.suggested_locale(language_code)
+        return Visitor(user, locale)
+
+    async def start(self, user_id: int, chat_id: int, payload: str | None) -> User:
+        """First contact or ``/start``: make sure the user exists; keep an invite payload."""
+        user = await self.store.users.ensure(user_id, chat_id)
+        if chat_id != user.chat_id:
+            await self.store.users.set_chat(user_id, chat_id)
+        if not user.active:
+            await self.store.users.set_active(user_id, True)
+        if payload and PAYLOAD.match(payload):
+            await self.store.users.set_start_payload(user_id, payload)
+        return await self._get(user_id)
+
+    async def choose_locale(self, user_id: int, chat_id: int, locale: str) -> User | None:
+        """Store the language; ``None`` when it is not one we offer (forged button)."""
+        if locale not in SUPPORTED_LOCALES:
+            return None
+        await self.store.users.ensure(user_id, chat_id)
+        await self.store.users.set_locale(user_id, locale)
+        return await self._get(user_id)
+
+    async def choose_country(self, user_id: int, chat_id: int, code: str) -> User | None:
+        if not is_valid_country(code):
+            return None
+        await self.store.users.ensure(user_id, chat_id)
+        await self.store.users.set_country(user_id, code)
+        return await self._get(user_id)
+
+    async def accept_privacy(self, user_id: int, chat_id: int) -> User:
+        await self.store.users.ensure(user_id, chat_id)
+        await self.store.users.mark_privacy_seen(user_id)
+        return await self._get(user_id)
+
+    async def forget(self, user_id: int) -> bool:
+        """Delete every row the bot holds about this user."""
+        return await self.store.users.delete(user_id)
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        """The user blocked (or unblocked) the bot: stop (or resume) sending."""
+        if await self.store.users.get(user_id) is not None:
+            await self.store.users.set_active(user_id, not blocked)
+
+    def role(self, user: User | None, user_id: int) -> str:
+        """The effective role: ADMIN_IDS always count as admin."""
+        if user_id in self.settings.admin_ids:
+            return "admin"
+        return user.role if user else "officer"
+
+    def is_admin(self, user: User | None, user_id: int) -> bool:
+        return self.role(user, user_id) == "admin"
+
+    def is_trainer(self, user: User | None, user_id: int) -> bool:
+        return self.role(user, user_id) in ("trainer", "admin")
+
+    async def _get(self, user_id: int) -> User:
+        user = await self.store.users.get(user_id)
+        assert user is not None
+        return user

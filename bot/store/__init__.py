@@ -1,0 +1,20 @@
+"""The storage layer: it owns all SQL."""
+
+from bot.store.db import Database, StorageError
+from bot.store.users import User, UserRepo
+
+__all__ = ["Database", "StorageError", "Store", "User", "UserRepo"]
+
+
+class Store:
+    """One object that gives services their repositories over one database."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.users = UserRepo(db)
+
+    async def open(self) -> None:
+        await self.db.open()
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,1 @@
+"""Views: keyboards as pure functions and the callback-data codec."""

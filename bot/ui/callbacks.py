@@ -1,0 +1,69 @@
+"""Callback data: a typed codec with short prefixes, checked against Telegram's 64 bytes.
+
+``LANG.pack(locale="ru")`` gives ``"lang:ru"``; ``LANG.unpack("lang:ru")`` gives
+``{"locale": "ru"}``, and ``None`` for anything that is not exactly that shape. A handler
+still checks the values against the domain (a locale we support, a lesson that exists):
+callback data comes from the client and can be stale or forged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+SEP = ":"
+_FIELD = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
+
+
+class CallbackTooLong(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Route:
+    prefix: str
+    fields: tuple[str, ...] = ()
+
+    @property
+    def pattern(self) -> str:
+        """A regex for ``CallbackQueryHandler(pattern=...)`` that selects this route."""
+        if not self.fields:
+            return f"^{re.escape(self.prefix)}$"
+        return f"^{re.escape(self.prefix)}{SEP}"
+
+    def pack(self, **values: object) -> str:
+        if set(values) != set(self.fields):
+            raise TypeError(f"{self.prefix} takes {self.fields}, got {tuple(values)}")
+        parts = [self.prefix]
+        for name in self.fields:
+            text = str(values[name])
+            if not _FIELD.match(text):
+                raise ValueError(f"{name}={text!r} cannot go into callback data")
+            parts.append(text)
+        data = SEP.join(parts)
+        if len(data.encode()) > MAX_BYTES:
+            raise CallbackTooLong(data)
+        return data
+
+    def unpack(self, data: str | None) -> dict[str, str] | None:
+        if not data or len(data.encode()) > MAX_BYTES:
+            return None
+        parts = data.split(SEP)
+        if parts[0] != self.prefix or len(parts) != len(self.fields) + 1:
+            return None
+        values = dict(zip(self.fields, parts[1:], strict=True))
+        if not all(_FIELD.match(v) for v in values.values()):
+            return None
+        return values
+
+
+# Onboarding and settings
+LANG = Route("lang", ("locale",))
+COUNTRY = Route("cty", ("code",))
+PRIVACY_OK = Route("priv")
+FORGET = Route("forget", ("answer",))  # yes | no
+# Main menu entries
+MENU = Route("menu", ("item",))  # home | lessons | quiz | reference | settings | ...
+
+ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU)

@@ -1,0 +1,70 @@
+"""Keyboards as pure functions of (translator, data)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton as Button
+from telegram import InlineKeyboardMarkup as Markup
+
+from bot.countries import COURSE_COUNTRIES, OTHER, country_name
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.ui import callbacks as cb
+
+
+def rows(buttons: Sequence[Button], width: int) -> list[list[Button]]:
+    return [list(buttons[i:i + width]) for i in range(0, len(buttons), width)]
+
+
+def languages(locales: Sequence[str], suggested: str | None) -> Markup:
+    """Every language under its own name; the suggested one first."""
+    ordered = sorted(locales, key=lambda loc: loc != suggested)
+    buttons = [Button(LANGUAGE_NAMES[loc], callback_data=cb.LANG.pack(locale=loc))
+               for loc in ordered]
+    return Markup(rows(buttons, 2))
+
+
+def countries(t: Translator) -> Markup:
+    buttons = [Button(country_name(code, t.locale), callback_data=cb.COUNTRY.pack(code=code))
+               for code in COURSE_COUNTRIES]
+    buttons.append(Button(t.label("Another country"), callback_data=cb.COUNTRY.pack(code=OTHER)))
+    return Markup(rows(buttons, 2))
+
+
+def privacy_ok(t: Translator) -> Markup:
+    return Markup([[Button(t.label("Understood, continue"), callback_data=cb.PRIVACY_OK.pack())]])
+
+
+def main_menu(t: Translator, *, resume: bool = False) -> Markup:
+    menu = []
+    if resume:
+        menu.append([Button("▶️ " + t.label("Continue where I left off"),
+                            callback_data=cb.MENU.pack(item="resume"))])
+    menu += [
+        [Button("📚 " + t.label("Lessons"), callback_data=cb.MENU.pack(item="lessons")),
+         Button("🧠 " + t.label("Refresher quiz"), callback_data=cb.MENU.pack(item="quiz"))],
+        [Button("🩺 " + t.label("Reference"), callback_data=cb.MENU.pack(item="reference")),
+         Button("⚙️ " + t.label("Settings"), callback_data=cb.MENU.pack(item="settings"))],
+    ]
+    return Markup(menu)
+
+
+def back_to_menu(t: Translator) -> Markup:
+    return Markup([[Button("🏠 " + t.label("Main menu"), callback_data=cb.MENU.pack(item="home"))]])
+
+
+def settings(t: Translator) -> Markup:
+    return Markup([
+        [Button("🌐 " + t.label("Language"), callback_data=cb.MENU.pack(item="language")),
+         Button("📍 " + t.label("Country"), callback_data=cb.MENU.pack(item="country"))],
+        [Button("🔒 " + t.label("Privacy"), callback_data=cb.MENU.pack(item="privacy")),
+         Button("🗑 " + t.label("Delete my data"), callback_data=cb.MENU.pack(item="forget"))],
+        [Button("🏠 " + t.label("Main menu"), callback_data=cb.MENU.pack(item="home"))],
+    ])
+
+
+def forget_confirm(t: Translator) -> Markup:
+    return Markup([
+        [Button(t.label("Yes, delete everything"), callback_data=cb.FORGET.pack(answer="yes"))],
+        [Button(t.label("Cancel"), callback_data=cb.FORGET.pack(answer="no"))],
+    ])

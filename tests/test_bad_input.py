@@ -1,0 +1,156 @@
+"""Bad input and Telegram failures: a clear localized answer, no crash, nothing lost."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+import pytest
+
+from bot.handlers.fallback import MAX_TEXT
+
+
+@pytest.fixture
+def errors(app):
+    """Errors that reached the application's error handlers during the test."""
+    seen: list[BaseException] = []
+
+    async def record(update, context):
+        seen.append(context.error)
+
+    app.add_error_handler(record)
+    return seen
+
+
+async def test_unknown_command_gets_hint_and_menu(chat, errors):
+    await chat.onboard()
+    await chat.send("/frobnicate now")
+    assert "/frobnicate" in chat.last.text and "/help" in chat.last.text
+    assert "menu:lessons" in chat.last.callback_data()
+    assert errors == []
+
+
+async def test_free_text_gets_hint_and_menu(chat):
+    await chat.onboard()
+    await chat.send("what should I do?")
+    assert "/help" in chat.last.text and chat.last.buttons
+
+
+async def test_message_over_the_limit_is_refused_politely(chat):
+    await chat.onboard()
+    await chat.send("x" * (MAX_TEXT + 1))
+    assert "too long" in chat.last.text and str(MAX_TEXT) in chat.last.text.replace(",", "")
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice"])
+async def test_media_gets_a_text_only_hint(chat, kind, errors):
+    await chat.onboard()
+    await chat.update(getattr(chat.users, kind)())
+    assert "only read text" in chat.last.text
+    assert errors == []
+
+
+async def test_edited_message_gets_an_answer(chat):
+    await chat.onboard()
+    await chat.update(chat.users.edited_text("fixed typo"))
+    assert "edits" in chat.last.text
+
+
+@pytest.mark.parametrize("data", [
+    "lang:xx",            # a locale we do not offer
+    "cty:ZZ",             # a country that is not in the course
+    "menu:nonexistent",   # a menu entry that does not exist
+    "forget:maybe",       # a changed payload
+    "lang",               # truncated
+    "garbage:::",         # not ours at all
+    "x" * 64,
+])
+async def test_forged_or_stale_buttons_get_a_friendly_answer(app, chat, data, errors):
+    await chat.onboard()
+    await chat.press_data(data)
+    answer = chat.answered_callback()
+    assert answer is not None and "out of date" in answer.params["text"]
+    assert "Main menu" in chat.last.text
+    user = await app.bot_data.services.store.users.get(chat.user_id)
+    assert (user.locale, user.country) == ("en", "AF")  # nothing changed, nothing lost
+    assert errors == []
+
+
+async def test_callback_from_another_chat_is_refused(chat):
+    await chat.onboard()
+    await chat.update(chat.users.callback("menu:settings", 5, chat_id=424242))
+    answer = chat.answered_callback()
+    assert answer.params.get("show_alert") is True
+    assert "another chat" in answer.params["text"]
+    assert not chat.replies()
+
+
+async def test_group_messages_are_ignored(chat, fake):
+    fake.clear()
+    await chat.update(chat.users.text("/start", chat_id=-100123))
+    assert fake.calls == []
+
+
+async def test_blocking_marks_inactive_and_unblocking_resumes(app, chat):
+    await chat.onboard()
+    users = app.bot_data.services.store.users
+    await chat.update(chat.users.my_chat_member("kicked"))
+    assert (await users.get(chat.user_id)).active is False
+    await chat.update(chat.users.my_chat_member("member"))
+    assert (await users.get(chat.user_id)).active is True
+
+
+async def test_forbidden_on_send_marks_user_inactive(app, chat, fake):
+    await chat.onboard()
+    fake.fail_next("403", method="sendMessage")
+    await chat.send("/help")
+    user = await app.bot_data.services.store.users.get(chat.user_id)
+    assert user.active is False and user.locale == "en"
+    await chat.send("/start")  # writing again means they unblocked us
+    assert (await app.bot_data.services.store.users.get(chat.user_id)).active is True
+
+
+@pytest.mark.parametrize("kind", ["429", "400", "timeout"])
+async def test_telegram_errors_do_not_crash_or_lose_data(app, chat, fake, kind, caplog):
+    await chat.onboard()
+    fake.fail_next(kind, method="editMessageText")
+    with caplog.at_level(logging.INFO):
+        await chat.press("Settings")
+    user = await app.bot_data.services.store.users.get(chat.user_id)
+    assert user.onboarded
+    await chat.press_data("menu:settings")
+    assert "Settings" in chat.last.text  # the next press works
+
+
+async def test_400_on_edit_falls_back_to_a_new_message(chat, fake):
+    await chat.onboard()
+    fake.fail_next("400", method="editMessageText")
+    await chat.press("Settings")
+    assert chat.last.method == "sendMessage" and "Settings" in chat.last.text
+
+
+async def test_locked_database_gets_a_busy_answer_and_keeps_data(app, chat, settings, errors):
+    await chat.onboard()
+    db = app.bot_data.services.store.db
+    await db.execute("PRAGMA busy_timeout = 50")
+    blocker = sqlite3.connect(settings.database_path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        await chat.send("/start again")
+        assert any(isinstance(e, sqlite3.OperationalError) for e in errors)
+        assert "busy" in chat.last.text
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await chat.send("/start")
+    assert "Main menu" in chat.last.text
+    assert (await app.bot_data.services.store.users.get(chat.user_id)).onboarded
+
+
+async def test_edit_that_changes_nothing_sends_nothing_new(chat, fake):
+    await chat.onboard()
+    fake.fail_next("400", method="editMessageText",
+                   description="Bad Request: message is not modified")
+    await chat.press("Settings")
+    assert [c.method for c in chat.replies()] == []
+    assert chat.answered_callback() is not None

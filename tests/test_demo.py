@@ -1,0 +1,52 @@
+"""The offline demo driven by another program, as a newcomer would drive it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.demo import plain
+from bot.handlers.common import menu_text
+
+
+def _demo(tmp_path, lines: list[str], *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "demo.sqlite3"),
+           "TELEGRAM_BOT_TOKEN": ""}
+    return subprocess.run([sys.executable, "-m", "bot", "demo", *args],
+                          input="\n".join(lines) + "\n", capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, env=env, timeout=60)
+
+
+class _Ctx:
+    def __init__(self, t):
+        self.t = t
+
+
+@pytest.mark.parametrize("lang", ["ru", "ps"])
+def test_demo_completes_onboarding_in_the_users_language(tmp_path, catalogs, lang):
+    # /start, the suggested language (first button), the first country, accept privacy
+    result = _demo(tmp_path, ["/start", "1", "1", "1"], "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[1] " in out and "bot (edited):" in out
+    expected = plain(menu_text(_Ctx(catalogs.get(lang))))
+    assert expected != plain(menu_text(_Ctx(catalogs.get("en"))))
+    assert expected in out
+
+
+def test_demo_presses_buttons_by_number_and_reports_a_missing_one(tmp_path):
+    result = _demo(tmp_path, ["/start", "2", "99"], "--lang", "en")
+    assert result.returncode == 0
+    assert "(there is no button 99)" in result.stdout
+    assert "[11] " in result.stdout  # eleven languages numbered
+
+
+def test_demo_keeps_its_state_between_runs(tmp_path):
+    _demo(tmp_path, ["/start", "1", "1", "1"], "--lang", "en")
+    again = _demo(tmp_path, ["/start"], "--lang", "en")
+    assert "Main menu" in again.stdout
+

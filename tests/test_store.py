@@ -1,0 +1,91 @@
+"""The storage layer: pragmas, migrations, serialised transactions, clear start-up errors."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.store import Database, StorageError, Store
+from bot.store.migrations import MIGRATIONS
+
+LATEST = MIGRATIONS[-1][0]
+
+
+async def test_open_sets_wal_normal_and_foreign_keys(tmp_path):
+    db = Database(tmp_path / "a" / "b.sqlite3")  # missing folders are created
+    await db.open()
+    try:
+        assert (await db.scalar("PRAGMA journal_mode")).lower() == "wal"
+        assert await db.scalar("PRAGMA synchronous") == 1  # NORMAL
+        assert await db.scalar("PRAGMA foreign_keys") == 1
+        assert await db.schema_version() == LATEST
+    finally:
+        await db.close()
+
+
+async def test_migrations_from_empty_and_reopen_is_idempotent(tmp_path):
+    path = tmp_path / "m.sqlite3"
+    for _ in range(2):
+        db = Database(path)
+        await db.open()
+        assert await db.schema_version() == LATEST
+        await db.close()
+
+
+@pytest.mark.parametrize("previous", [v for v, _ in MIGRATIONS[:-1]] or [0])
+async def test_upgrade_from_each_previous_version_keeps_rows(tmp_path, previous):
+    path = tmp_path / "old.sqlite3"
+    db = Database(path)
+    db._conn = None
+    # build the database as an older release left it
+    import aiosqlite
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    db._conn = conn
+    conn.row_factory = sqlite3.Row
+    await db.migrate(target=previous)
+    if previous >= 1:
+        await conn.execute("INSERT INTO users (user_id, chat_id, locale) VALUES (5, 5, 'ru')")
+    await db.close()
+    db = Database(path)
+    await db.open()
+    try:
+        assert await db.schema_version() == LATEST
+        if previous >= 1:
+            user = await Store(db).users.get(5)
+            assert user.locale == "ru"
+    finally:
+        await db.close()
+
+
+async def test_database_in_unwritable_place_is_a_clear_startup_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    db = Database(blocker / "bot.sqlite3")
+    with pytest.raises(StorageError) as info:
+        await db.open()
+    assert "DATABASE_PATH" in str(info.value)
+
+
+async def test_failed_transaction_rolls_back_only_its_own_writes(tmp_path):
+    db = Database(tmp_path / "t.sqlite3")
+    await db.open()
+    store = Store(db)
+    try:
+        async def failing():
+            with pytest.raises(RuntimeError):
+                async with db.transaction() as tx:
+                    await tx.execute("INSERT INTO users (user_id, chat_id) VALUES (1, 1)")
+                    await asyncio.sleep(0.01)  # let the other coroutine try to interleave
+                    raise RuntimeError("boom")
+
+        async def succeeding():
+            await asyncio.sleep(0.001)
+            await store.users.ensure(2, 2)
+
+        await asyncio.gather(failing(), succeeding())
+        assert await store.users.get(1) is None
+        assert await store.users.get(2) is not None
+    finally:
+        await db.close()
