@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging("WARNING", settings.secrets)
         print("Toolkit Companion offline demo: type /start. A number presses a button; "
               "end of input (Ctrl-D) quits.", file=sys.stderr)
+        from bot.course.loader import ContentError
         from bot.demo import run_demo
         try:
             return asyncio.run(run_demo(settings, user_id=args.user_id,
@@ -55,18 +56,31 @@ def main(argv: list[str] | None = None) -> int:
         except StorageError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+        except ContentError as exc:
+            return _content_refused(exc)
     setup_logging(settings.log_level, settings.secrets)
     if not settings.token:
         print(f"{TOKEN_VARIABLE} is not set: put your bot's token in it (or in a .env file) "
               "to run against Telegram, or try `python -m bot demo` to chat offline.",
               file=sys.stderr)
         return 2
+    from bot.course.loader import ContentError
     from bot.run import run
     try:
         return run(settings)
     except StorageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except ContentError as exc:
+        return _content_refused(exc)
+
+
+def _content_refused(exc) -> int:
+    print("The course content is invalid, so the bot will not start. Fix these problems "
+          "(python -m bot content check lists them):", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -14,10 +14,25 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotContext, BotData, Services
-from bot.handlers import errors, fallback, menu, middleware, onboarding
+from bot.handlers import (
+    admin,
+    errors,
+    fallback,
+    lessons,
+    menu,
+    middleware,
+    onboarding,
+    quiz,
+    reminders,
+)
 from bot.i18n import SOURCE_LOCALE, Catalogs
 from bot.services.accounts import AccountService
+from bot.services.content import ContentService
+from bot.services.lessons import LessonService
+from bot.services.quiz import QuizService, make_scheduler
+from bot.services.reminders import ReminderService
 from bot.store import Database, Store
+from bot.timeutil import Clock, system_clock
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +41,16 @@ OFFLINE_TOKEN = "123456:offline-demo-token"
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None,
-                      catalogs: Catalogs | None = None, rate_limiter: bool = True
-                      ) -> Application:
-    """The whole bot. ``request`` replaces Telegram (the fake transport of the demo/tests)."""
+                      catalogs: Catalogs | None = None, content: ContentService | None = None,
+                      rate_limiter: bool = True, clock: Clock = system_clock,
+                      fsrs_fuzzing: bool = True, reminder_ticker: bool = True) -> Application:
+    """The whole bot. ``request`` replaces Telegram (the fake transport of the demo/tests).
+
+    Raises ``ContentError`` when the course content is invalid: the bot does not start.
+    """
     catalogs = catalogs or Catalogs.load(settings.locales_dir)
+    content = content or ContentService(settings.content_dir, settings.locales_dir)
+    content.served  # noqa: B018 - load and validate now, before anything is served
     store = Store(Database(settings.database_path))
     builder = (
         ApplicationBuilder()
@@ -48,8 +69,12 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app = builder.build()
 
-    services = Services(settings=settings, store=store, catalogs=catalogs,
-                        accounts=AccountService(store, settings), extra={})
+    services = Services(
+        settings=settings, store=store, catalogs=catalogs,
+        accounts=AccountService(store, settings), content=content,
+        lessons=LessonService(store, content, clock),
+        quiz=QuizService(store, content, clock, make_scheduler(fuzzing=fsrs_fuzzing)),
+        reminders=ReminderService(store, clock), clock=clock, extra={})
     app.bot_data["services"] = services
     app.bot_data[fallback.TEXT_READERS] = []
 
@@ -58,6 +83,10 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     middleware.register(app)
     onboarding.register(app)
     errors.register(app)
+    lessons.register(app, main_menu)
+    quiz.register(app, main_menu)
+    reminders.register(app, main_menu, ticker=reminder_ticker)
+    admin.register(app)
     menu.register(app, main_menu)
     fallback.register(app)  # last: it catches what nothing else matched
     return app

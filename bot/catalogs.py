@@ -34,7 +34,7 @@ LOCALES = PROJECT_ROOT / "locales"
 DOMAINS = {
     # domain: (mapping file, keywords beyond babel's defaults, input folder)
     "messages": ("babel.cfg", ["label", "nlabel:1,2"], "bot"),
-    "content": ("babel-content.cfg", ["pgettext:1c,2"], "content"),
+    "content": ("babel-content.cfg", ["pgettext:1c,2"], "."),
 }
 DRAFT = "draft"
 HEADER_NOTE = ("Entries flagged 'draft' were machine-drafted and await review by a native "
@@ -98,8 +98,8 @@ def update(domain: str) -> None:
 def fill(translations: dict[str, dict[str, str | list[str]]], domain: str) -> int:
     """Set msgstrs from ``{locale: {msgid: msgstr | [plural forms]}}`` and flag them draft.
 
-    For the content domain a key may be ``"<msgctxt>\\x04<msgid>"``. Returns how many
-    entries were written.
+    For the content domain a key may be ``"<msgctxt>\\x04<msgid>"`` or the msgctxt alone
+    (``"lesson:hiv-spread:card:2"``). Returns how many entries were written.
     """
     written = 0
     for locale, entries in translations.items():
@@ -107,9 +107,12 @@ def fill(translations: dict[str, dict[str, str | list[str]]], domain: str) -> in
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=locale.replace("uz", "uz_Latn") if locale == "uz"
                               else locale)
+        by_context = {m.context: m for m in catalog if m.id and m.context}
         for key, value in entries.items():
             context, _, msgid = key.rpartition("\x04")
             message = catalog.get(msgid, context=context or None)
+            if message is None and not context and key in by_context:
+                message = by_context[key]  # content: keyed by its context alone
             if message is None:
                 for candidate in catalog:
                     if isinstance(candidate.id, tuple) and candidate.id[0] == msgid and \

@@ -12,7 +12,12 @@ from bot.i18n import Catalogs, Translator
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.accounts import AccountService
+    from bot.services.content import ContentService
+    from bot.services.lessons import LessonService
+    from bot.services.quiz import QuizService
+    from bot.services.reminders import ReminderService
     from bot.store import Store, User
+    from bot.timeutil import Clock
 
 
 @dataclass
@@ -23,6 +28,11 @@ class Services:
     store: Store
     catalogs: Catalogs
     accounts: AccountService
+    content: ContentService
+    lessons: LessonService
+    quiz: QuizService
+    reminders: ReminderService
+    clock: Clock
     extra: dict[str, Any]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bot.app import build_application, running
 from bot.config import Settings, load_settings
 from bot.i18n import Catalogs
 from bot.sandbox import FakeBotAPI, UpdateFactory
+from bot.services.content import ContentService
 
 ADMIN_ID = 9001
 
@@ -24,10 +26,38 @@ def catalogs() -> Catalogs:
     return Catalogs.load(PROJECT_ROOT / "locales")
 
 
+@pytest.fixture(scope="session")
+def content() -> ContentService:
+    """The shipped course, loaded and validated once (tests must not reload this one)."""
+    from bot.config import PROJECT_ROOT
+    service = ContentService(PROJECT_ROOT / "content", PROJECT_ROOT / "locales")
+    service.served  # noqa: B018 - load now
+    return service
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "ADMIN_IDS": str(ADMIN_ID)}
     return load_settings(env, env_file=tmp_path / "no.env")
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 12, 1, 5, 0, tzinfo=UTC))  # 10:00 in Tashkent
 
 
 @pytest.fixture
@@ -36,9 +66,9 @@ def fake() -> FakeBotAPI:
 
 
 @pytest.fixture
-async def app(settings: Settings, fake: FakeBotAPI, catalogs: Catalogs) -> AsyncIterator:
-    application = build_application(settings, request=fake, catalogs=catalogs,
-                                     rate_limiter=False)
+async def app(settings: Settings, fake: FakeBotAPI, catalogs: Catalogs,
+              content: ContentService, clock: FakeClock) -> AsyncIterator:
+    application = make_app(settings, fake, catalogs, content, clock)
     async with running(application):
         yield application
 
@@ -53,6 +83,13 @@ def chat_factory(app, fake: FakeBotAPI) -> Callable[..., Chat]:
 @pytest.fixture
 def chat(chat_factory) -> Chat:
     return chat_factory()
+
+
+def make_app(settings, fake, catalogs, content, clock):
+    """The real bot over the fake transport, on a hand-moved clock, FSRS without fuzz."""
+    return build_application(settings, request=fake, catalogs=catalogs, content=content,
+                             rate_limiter=False, clock=clock, fsrs_fuzzing=False,
+                             reminder_ticker=False)  # tests drive the ticker by hand
 
 
 def replace_settings(settings: Settings, **changes) -> Settings:

@@ -130,5 +130,5 @@ async def test_commands_are_published_per_language(app, fake):
                  for c in fake.of("setMyCommands")}
     assert None in published and "ru" in published and "ps" in published
     names = [c["command"] for c in published[None]]
-    assert names[:2] == ["start", "help"]
+    assert names[:2] == ["start", "lessons"]
     assert published["ru"][1]["description"] != published[None][1]["description"]

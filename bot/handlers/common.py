@@ -42,6 +42,15 @@ async def show(update: Update, context: BotContext, text: str,
     await context.bot.send_message(chat.id, text, reply_markup=markup, protect_content=protect)
 
 
+def fallback_notice(context: BotContext, fell_back: bool) -> str:
+    """The line that tells the officer some content is shown in English, or nothing."""
+    if not fell_back:
+        return ""
+    return "\n\n" + context.t._(
+        "<i>Not yet translated into {language}: shown in English.</i>",
+        language=context.t.language_name)
+
+
 def menu_text(context: BotContext) -> str:
     return context.t._("<b>Main menu</b>\nWhat would you like to do?")
 
@@ -51,5 +60,8 @@ async def show_menu(update: Update, context: BotContext, *, edit: bool = True,
     """The main menu, optionally under a one-line note (already translated)."""
     text = menu_text(context) if note is None else context.t._(
         "{note}\n\n<b>Main menu</b>\nWhat would you like to do?", note=Html(note))
-    await show(update, context, text, keyboards.main_menu(context.t), edit=edit)
+    user = update.effective_user
+    resume = user is not None and \
+        await context.services.lessons.resume_point(user.id) is not None
+    await show(update, context, text, keyboards.main_menu(context.t, resume=resume), edit=edit)
 

@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import onboarding
 from bot.handlers.common import show_menu
 from bot.handlers.stale import stale_button
 
@@ -18,20 +17,8 @@ MAX_TEXT = 1000
 TEXT_READERS = "text_readers"
 
 
-async def _onboarding_first(update: Update, context: BotContext) -> bool:
-    """Until onboarding is complete, every message leads back to the next step."""
-    user = context.user
-    if user is not None and user.onboarded:
-        return False
-    tg_user, chat = update.effective_user, update.effective_chat
-    user = user or await context.accounts.start(tg_user.id, chat.id, None)
-    await onboarding.show_step(update, context, user, edit=False)
-    return True
-
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    if await _onboarding_first(update, context):
-        return
     command = (update.effective_message.text or "").split()[0][:64]
     await show_menu(update, context, edit=False, note=context.t.label(
         "I do not know the command {command}. Send /help to see what I can do.",
@@ -45,8 +32,6 @@ async def text_message(update: Update, context: BotContext) -> None:
             "That message is too long for me. Please send at most {n} character.",
             "That message is too long for me. Please send at most {n} characters.", MAX_TEXT))
         return
-    if await _onboarding_first(update, context):
-        return
     for reader in context.bot_data.get(TEXT_READERS, ()):
         if await reader(update, context):
             return
@@ -55,8 +40,6 @@ async def text_message(update: Update, context: BotContext) -> None:
 
 
 async def media_message(update: Update, context: BotContext) -> None:
-    if await _onboarding_first(update, context):
-        return
     await show_menu(update, context, edit=False, note=context.t.label(
         "I can only read text messages and buttons. Choose from the menu below."))
 

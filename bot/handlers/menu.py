@@ -34,13 +34,6 @@ class Menu:
         if screen is None:
             await stale_button(update, context)
             return
-        user = context.user
-        if user is None or not user.onboarded:
-            await query.answer()
-            user = user or await context.accounts.start(query.from_user.id,
-                                                        update.effective_chat.id, None)
-            await onboarding.show_step(update, context, user, edit=True)
-            return
         await query.answer()
         await screen(update, context)
 
@@ -67,7 +60,7 @@ def register(app: Application, menu: Menu) -> None:
     menu.add("country", onboarding.country_screen)
     menu.add("privacy", onboarding.privacy_command)
     menu.add("forget", onboarding.forget_command)
-    for item in ("lessons", "quiz", "reference", "resume"):
+    for item in ("reference",):
         menu.screens.setdefault(item, not_ready)
     app.add_handler(CommandHandler("menu", menu_command))
     app.add_handler(CallbackQueryHandler(menu.pressed, pattern=cb.MENU.pattern))

@@ -7,6 +7,13 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotContext
+from bot.handlers.onboarding import show_step
+from bot.ui import callbacks as cb
+
+#: What works before onboarding is complete; everything else leads to the next step.
+OPEN_COMMANDS = frozenset({"start", "help", "language", "privacy", "forget"})
+OPEN_BUTTONS = frozenset({cb.LANG.prefix, cb.COUNTRY.prefix, cb.PRIVACY_OK.prefix,
+                          cb.FORGET.prefix})
 
 
 async def load_visitor(update: Update, context: BotContext) -> None:
@@ -27,6 +34,32 @@ async def load_visitor(update: Update, context: BotContext) -> None:
         await query.answer(context.t.label("This button belongs to another chat."),
                            show_alert=True)
         raise ApplicationHandlerStop
+    await onboarding_gate(update, context)
+
+
+async def onboarding_gate(update: Update, context: BotContext) -> None:
+    """Until language, country and privacy are done, show the next step instead."""
+    user = context.user
+    if (user is not None and user.onboarded) or update.my_chat_member or update.inline_query \
+            or update.edited_message:
+        return
+    query, message = update.callback_query, update.message
+    if query is not None:
+        if (query.data or "").split(":", 1)[0] in OPEN_BUTTONS:
+            return
+        await query.answer()
+    elif message is not None and (message.text or "").startswith("/"):
+        command = message.text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() \
+            if len(message.text) > 1 else ""
+        if command in OPEN_COMMANDS:
+            return
+    elif message is None:
+        return
+    user = user or await context.accounts.start(update.effective_user.id,
+                                                update.effective_chat.id, None)
+    context.user = user
+    await show_step(update, context, user, edit=query is not None)
+    raise ApplicationHandlerStop
 
 
 def register(app: Application) -> None:

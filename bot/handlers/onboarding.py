@@ -19,6 +19,10 @@ PRIVATE = filters.ChatType.PRIVATE
 #: The commands published with setMyCommands, in menu order, with their descriptions.
 COMMANDS: list[tuple[str, str]] = [
     ("start", N_("Start, or open the main menu")),
+    ("lessons", N_("Lessons")),
+    ("quiz", N_("A short refresher quiz")),
+    ("progress", N_("Your progress and predicted recall")),
+    ("reminder", N_("Set or turn off your daily reminder")),
     ("help", N_("What this bot can do")),
     ("language", N_("Change the language")),
     ("privacy", N_("What the bot stores about you")),
@@ -116,6 +120,7 @@ async def choose_country(update: Update, context: BotContext) -> None:
     context.user = user
     await query.answer()
     if was_onboarded:
+        await context.services.reminders.follow_country(user.user_id, user.country)
         name = (context.t.label("another country") if user.country == OTHER
                 else country_name(user.country, context.t.locale))
         await show_menu(update, context, note=context.t.label(
@@ -127,6 +132,7 @@ async def choose_country(update: Update, context: BotContext) -> None:
 async def accept_privacy(update: Update, context: BotContext) -> None:
     query = update.callback_query
     user = await context.accounts.accept_privacy(query.from_user.id, update.effective_chat.id)
+    await context.services.reminders.ensure(user.user_id, user.country)
     context.user = user
     await query.answer()
     await show_step(update, context, user, edit=True)

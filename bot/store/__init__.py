@@ -1,9 +1,13 @@
 """The storage layer: it owns all SQL."""
 
 from bot.store.db import Database, StorageError
+from bot.store.progress import ProgressRepo
+from bot.store.quiz import QuizRepo
+from bot.store.reminders import ReminderRepo
 from bot.store.users import User, UserRepo
 
-__all__ = ["Database", "StorageError", "Store", "User", "UserRepo"]
+__all__ = ["Database", "ProgressRepo", "QuizRepo", "ReminderRepo", "StorageError", "Store",
+           "User", "UserRepo"]
 
 
 class Store:
@@ -12,6 +16,9 @@ class Store:
     def __init__(self, db: Database):
         self.db = db
         self.users = UserRepo(db)
+        self.progress = ProgressRepo(db)
+        self.quiz = QuizRepo(db)
+        self.reminders = ReminderRepo(db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -19,4 +19,80 @@ MIGRATIONS: list[tuple[int, str]] = [
         updated_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     """),
+    (2, """
+    CREATE TABLE lesson_progress (
+        user_id      INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        lesson_id    TEXT NOT NULL,
+        card         INTEGER NOT NULL DEFAULT 1,
+        started_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        completed_at TEXT,
+        PRIMARY KEY (user_id, lesson_id)
+    );
+    CREATE INDEX lesson_progress_recent ON lesson_progress (user_id, updated_at);
+    CREATE TABLE card_views (
+        id         INTEGER PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        lesson_id  TEXT NOT NULL,
+        card       INTEGER NOT NULL,
+        viewed_at  TEXT NOT NULL
+    );
+    CREATE INDEX card_views_user ON card_views (user_id, viewed_at);
+    """),
+    (3, """
+    CREATE TABLE quiz_cards (
+        user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        item_id     TEXT NOT NULL,
+        card_json   TEXT NOT NULL,
+        due         TEXT NOT NULL,
+        last_review TEXT,
+        reviews     INTEGER NOT NULL DEFAULT 0,
+        lapses      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, item_id)
+    );
+    CREATE INDEX quiz_cards_due ON quiz_cards (user_id, due);
+    CREATE TABLE review_log (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        item_id     TEXT NOT NULL,
+        rating      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        reviewed_at TEXT NOT NULL,
+        log_json    TEXT NOT NULL
+    );
+    CREATE INDEX review_log_user ON review_log (user_id, reviewed_at);
+    CREATE TABLE quiz_sessions (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,
+        items       TEXT NOT NULL,
+        position    INTEGER NOT NULL DEFAULT 0,
+        correct     INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE INDEX quiz_sessions_user ON quiz_sessions (user_id, id);
+    CREATE TABLE quiz_presentations (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES quiz_sessions (id) ON DELETE CASCADE,
+        user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        item_id     TEXT NOT NULL,
+        option_order TEXT NOT NULL,
+        nonce       TEXT NOT NULL,
+        selected    TEXT NOT NULL DEFAULT '',
+        shown_at    TEXT NOT NULL,
+        answered_at TEXT,
+        correct     INTEGER
+    );
+    CREATE TABLE reminders (
+        user_id     INTEGER PRIMARY KEY REFERENCES users (user_id) ON DELETE CASCADE,
+        enabled     INTEGER NOT NULL DEFAULT 1,
+        local_time  TEXT NOT NULL,
+        timezone    TEXT NOT NULL,
+        next_at     TEXT NOT NULL,
+        last_sent_at TEXT
+    );
+    CREATE INDEX reminders_next ON reminders (enabled, next_at);
+    """),
 ]

@@ -66,4 +66,20 @@ FORGET = Route("forget", ("answer",))  # yes | no
 # Main menu entries
 MENU = Route("menu", ("item",))  # home | lessons | quiz | reference | settings | ...
 
-ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU)
+# Lessons
+MODULE = Route("mod", ("module",))
+CARD = Route("les", ("lesson", "card"))  # card is 1-based
+DONE = Route("done", ("lesson",))
+# Quizzes: p = presentation id, n = its nonce, pos = option position as displayed
+QUIZ_LESSON = Route("ql", ("lesson",))
+QUIZ_ANSWER = Route("qa", ("p", "n", "pos"))
+QUIZ_TOGGLE = Route("qt", ("p", "n", "pos"))
+QUIZ_SUBMIT = Route("qs", ("p", "n"))
+QUIZ_NEXT = Route("qn", ("s",))
+# Reminders: action = on | off | a preset time as HHMM; zone = index into TIMEZONES
+REMINDER = Route("rem", ("action",))
+TIMEZONE = Route("tz", ("zone",))
+
+ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU, MODULE, CARD, DONE,
+                             QUIZ_LESSON, QUIZ_ANSWER, QUIZ_TOGGLE, QUIZ_SUBMIT, QUIZ_NEXT,
+                             REMINDER, TIMEZONE)

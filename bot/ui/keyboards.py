@@ -57,6 +57,8 @@ def settings(t: Translator) -> Markup:
     return Markup([
         [Button("🌐 " + t.label("Language"), callback_data=cb.MENU.pack(item="language")),
          Button("📍 " + t.label("Country"), callback_data=cb.MENU.pack(item="country"))],
+        [Button("⏰ " + t.label("Reminders"), callback_data=cb.MENU.pack(item="reminders")),
+         Button("📊 " + t.label("My progress"), callback_data=cb.MENU.pack(item="progress"))],
         [Button("🔒 " + t.label("Privacy"), callback_data=cb.MENU.pack(item="privacy")),
          Button("🗑 " + t.label("Delete my data"), callback_data=cb.MENU.pack(item="forget"))],
         [Button("🏠 " + t.label("Main menu"), callback_data=cb.MENU.pack(item="home"))],

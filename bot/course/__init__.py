@@ -1,0 +1,1 @@
+"""The course as data: the content model, its loader and validator, translations, checker."""

@@ -1,0 +1,149 @@
+"""Daily reminders: the settings screen, /reminder, and the ticker that sends them."""
+
+from __future__ import annotations
+
+import logging
+
+from babel.dates import get_timezone_location
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import BotContext, Services
+from bot.handlers.common import show
+from bot.handlers.menu import Menu
+from bot.handlers.stale import stale_button
+from bot.i18n import Html
+from bot.services.reminders import PRESET_TIMES, QUIET_END, QUIET_START, TIMEZONES, zone
+from bot.ui import callbacks as cb
+from bot.ui import quiz as kb
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 60
+
+
+def _zone_label(context: BotContext, name: str) -> str:
+    if name == "UTC":
+        return "UTC"
+    locale = "uz_Latn" if context.t.locale == "uz" else context.t.locale
+    return get_timezone_location(zone(name), locale=locale, return_city=True)
+
+
+async def reminder_screen(update: Update, context: BotContext, note: str | None = None) -> None:
+    t, user = context.t, context.user
+    reminder = await context.services.reminders.get_or_default(user.user_id, user.country)
+    status = (t._("Your daily reminder is <b>on</b>, at {time} ({zone}).",
+                  time=reminder.local_time, zone=_zone_label(context, reminder.timezone))
+              if reminder.enabled else t._("Your daily reminder is <b>off</b>."))
+    text = t._("⏰ <b>Daily reminder</b>\n{status}\n\nPress a time below, or send "
+               "/reminder followed by a time, for example /reminder 08:30. Reminders are never "
+               "sent between {quiet_start} and {quiet_end}.", status=Html(status),
+               quiet_start=QUIET_START.strftime("%H:%M"), quiet_end=QUIET_END.strftime("%H:%M"))
+    if note:
+        text = f"{note}\n\n{text}"
+    await show(update, context, text, kb.reminder(t, reminder.enabled, PRESET_TIMES,
+                                                  reminder.local_time),
+               edit=update.callback_query is not None)
+
+
+async def reminder_button(update: Update, context: BotContext) -> None:
+    values = cb.REMINDER.unpack(update.callback_query.data)
+    user, service = context.user, context.services.reminders
+    action = values["action"] if values else ""
+    if action in ("on", "off"):
+        await service.set_enabled(user.user_id, user.country, action == "on")
+    elif action.isdigit() and len(action) == 4 and f"{action[:2]}:{action[2:]}" in PRESET_TIMES:
+        await service.set_time(user.user_id, user.country, f"{action[:2]}:{action[2:]}")
+    else:
+        await stale_button(update, context)
+        return
+    await update.callback_query.answer(context.t.label("Saved."))
+    await reminder_screen(update, context)
+
+
+async def reminder_command(update: Update, context: BotContext) -> None:
+    t, user = context.t, context.user
+    raw = " ".join(context.args or [])
+    if not raw:
+        await reminder_screen(update, context)
+        return
+    if raw.strip().lower() in ("off", "0", "-"):
+        await context.services.reminders.set_enabled(user.user_id, user.country, False)
+        await reminder_screen(update, context)
+        return
+    result = await context.services.reminders.set_time(user.user_id, user.country, raw)
+    if result.status == "unparsed":
+        note = t._("I could not read {text} as a time. Send it like this: /reminder 08:30",
+                   text=raw[:40])
+    elif result.status == "quiet":
+        note = t._("Please choose a time between {start} and {end}: reminders are never sent "
+                   "at night.", start=QUIET_END.strftime("%H:%M"),
+                   end=QUIET_START.strftime("%H:%M"))
+    else:
+        note = None
+    await reminder_screen(update, context, note=note)
+
+
+async def timezone_screen(update: Update, context: BotContext) -> None:
+    labels = [_zone_label(context, name) for name in TIMEZONES]
+    await show(update, context, context.t._("🌍 Which time zone should your reminders follow?"),
+               kb.timezones(context.t, labels))
+
+
+async def timezone_button(update: Update, context: BotContext) -> None:
+    values = cb.TIMEZONE.unpack(update.callback_query.data)
+    index = int(values["zone"]) if values and values["zone"].isdigit() else -1
+    if not 0 <= index < len(TIMEZONES):
+        await stale_button(update, context)
+        return
+    user = context.user
+    await context.services.reminders.set_timezone(user.user_id, user.country, TIMEZONES[index])
+    await update.callback_query.answer(context.t.label("Saved."))
+    await reminder_screen(update, context)
+
+
+# --- the ticker ------------------------------------------------------------------------
+async def send_due_reminders(services: Services, bot) -> int:
+    """Send every reminder whose time has come; returns how many were sent."""
+    sent = 0
+    for due, previous in await services.reminders.claim_due():
+        t = services.catalogs.get(due.locale)
+        due_count = await services.quiz.due_count(due.user_id)
+        new_count = len(await services.quiz.new_items(due.user_id)) if not due_count else 0
+        if due_count:
+            text = t.ngettext(
+                "⏰ You have {n} question due for review. A few minutes now keeps it fresh.",
+                "⏰ You have {n} questions due for review. A few minutes now keeps them fresh.",
+                due_count)
+        elif new_count:
+            text = t.ngettext(
+                "⏰ {n} new question from your lessons is waiting for you.",
+                "⏰ {n} new questions from your lessons are waiting for you.", new_count)
+        else:
+            continue  # nothing to practise: no nagging
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+            "🧠 " + t.label("Start the quiz"), callback_data=cb.MENU.pack(item="quiz"))]])
+        try:
+            await bot.send_message(due.chat_id, text, reply_markup=markup)
+            sent += 1
+        except Forbidden:
+            await services.accounts.set_blocked(due.user_id, True)
+        except (RetryAfter, TimedOut, NetworkError) as exc:
+            log.warning("Reminder for %s not delivered (%s); retrying later", due.user_id, exc)
+            await services.reminders.retry_later(due, previous)
+    return sent
+
+
+async def _tick(context: BotContext) -> None:
+    await send_due_reminders(context.bot_data.services, context.bot)
+
+
+def register(app: Application, menu: Menu, *, ticker: bool = True) -> None:
+    menu.add("reminders", reminder_screen)
+    menu.add("timezone", timezone_screen)
+    app.add_handler(CommandHandler("reminder", reminder_command,
+                                   filters=filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(reminder_button, pattern=cb.REMINDER.pattern))
+    app.add_handler(CallbackQueryHandler(timezone_button, pattern=cb.TIMEZONE.pattern))
+    if ticker and app.job_queue is not None:
+        app.job_queue.run_repeating(_tick, interval=TICK_SECONDS, first=5, name="reminders")

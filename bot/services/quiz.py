@@ -1,0 +1,283 @@
+"""Refresher quizzes scheduled by FSRS (the ``fsrs`` package): sessions, answers, retention.
+
+Rating from correctness and answer time. A wrong answer is ``Again``. A right answer is
+``Easy`` when it came within the time needed to read the question and options once
+(``READ_BASE_S`` plus ``READ_CHARS_PER_S``), ``Good`` within ``HARD_FACTOR`` times that, and
+``Hard`` when slower: a slow right answer means the memory was there but effortful, which is
+what FSRS's Hard expresses. Answers slower than ``AWAY_AFTER_S`` are rated Good: the officer
+most likely put the phone down, which says nothing about the memory.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fsrs import Card, Rating, Scheduler
+
+from bot.course.model import Course, QuizItem
+from bot.services.content import ContentService
+from bot.store import Store
+from bot.store.quiz import Presentation, Session
+from bot.timeutil import Clock, iso, parse_iso
+
+SESSION_SIZE = 5
+READ_BASE_S = 4.0
+READ_CHARS_PER_S = 20.0
+HARD_FACTOR = 2.5
+AWAY_AFTER_S = 300.0
+
+
+def make_scheduler(*, fuzzing: bool = True) -> Scheduler:
+    """Day-scale scheduling: no minute-level learning steps. Officers practise once a day;
+    a step of 10 minutes would make items fall due while they are on duty."""
+    return Scheduler(desired_retention=0.9, learning_steps=(), relearning_steps=(),
+                     enable_fuzzing=fuzzing)
+
+
+def rate(item: QuizItem, correct: bool, seconds: float) -> Rating:
+    if not correct:
+        return Rating.Again
+    if seconds >= AWAY_AFTER_S:
+        return Rating.Good
+    chars = len(item.question.source) + sum(len(o.text.source) for o in item.options)
+    reading = READ_BASE_S + chars / READ_CHARS_PER_S
+    if seconds <= reading:
+        return Rating.Easy
+    if seconds <= reading * HARD_FACTOR:
+        return Rating.Good
+    return Rating.Hard
+
+
+@dataclass(frozen=True)
+class Question:
+    session: Session
+    presentation: Presentation
+    item: QuizItem
+    number: int  # 1-based within the session
+    total: int
+
+    @property
+    def multiple(self) -> bool:
+        return sum(o.correct for o in self.item.options) > 1
+
+
+@dataclass(frozen=True)
+class Answer:
+    #: ok | already (answered before) | old (its quiz was replaced) | empty (nothing chosen)
+    #: | invalid (forged, or the item changed)
+    status: str
+    item: QuizItem | None = None
+    presentation: Presentation | None = None
+    correct: bool = False
+    chosen: frozenset[int] = frozenset()  # displayed positions
+    right: frozenset[int] = frozenset()  # displayed positions of the correct options
+    rating: Rating | None = None
+    session: Session | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    correct: int
+    total: int
+    streak_days: int
+    due_now: int
+    next_due: datetime | None
+
+
+@dataclass(frozen=True)
+class ModuleRetention:
+    module_id: str
+    reviewed: int
+    items: int
+    recall: float | None  # mean predicted recall of reviewed items, 0..1
+
+
+class QuizService:
+    def __init__(self, store: Store, content: ContentService, clock: Clock,
+                 scheduler: Scheduler | None = None, rng: random.Random | None = None):
+        self.store = store
+        self.content = content
+        self.clock = clock
+        self.scheduler = scheduler or make_scheduler()
+        self.rng = rng or random.SystemRandom()
+
+    @property
+    def course(self) -> Course:
+        return self.content.course
+
+    # --- choosing items ------------------------------------------------------------------
+    async def due_items(self, user_id: int) -> list[str]:
+        due = await self.store.quiz.due_items(user_id, iso(self.clock()))
+        return [i for i in due if self.course.quiz_item(i) is not None]
+
+    async def new_items(self, user_id: int) -> list[str]:
+        """Items of completed lessons never answered, in course order."""
+        done = await self.store.progress.completed(user_id)
+        seen = set((await self.store.quiz.cards(user_id)).keys())
+        return [item.id for lesson in self.course.lessons_in_order() if lesson.id in done
+                for item in lesson.quiz if item.id not in seen]
+
+    async def start_review(self, user_id: int) -> Session | None:
+        """Due items first, then new ones; ``None`` when there is nothing to ask."""
+        items = (await self.due_items(user_id))[:SESSION_SIZE]
+        if len(items) < SESSION_SIZE:
+            items += (await self.new_items(user_id))[:SESSION_SIZE - len(items)]
+        if not items:
+            return None
+        return await self.create_session(user_id, "review", items)
+
+    async def start_lesson(self, user_id: int, lesson_id: str) -> Session | None:
+        lesson = self.course.lesson(lesson_id)
+        if lesson is None or not lesson.quiz:
+            return None
+        items = [i.id for i in lesson.quiz]
+        return await self.create_session(user_id, f"lesson:{lesson.id}", items)
+
+    async def create_session(self, user_id: int, kind: str, items: list[str]) -> Session:
+        session_id = await self.store.quiz.create_session(user_id, kind, items, iso(self.clock()))
+        session = await self.store.quiz.session(session_id)
+        assert session is not None
+        return session
+
+    # --- asking --------------------------------------------------------------------------
+    async def next_question(self, user_id: int, session_id: int) -> Question | None:
+        """The session's next question, shuffled for this presentation; ``None`` when done."""
+        session = await self.store.quiz.session(session_id)
+        if session is None or session.user_id != user_id or session.finished:
+            return None
+        while session.position < len(session.items):
+            item = self.course.quiz_item(session.items[session.position])
+            if item is not None:
+                break
+            # the item left the course since the session began: skip it
+            session = await self._skip(session)
+        else:
+            await self.store.quiz.finish_session(session.id, iso(self.clock()))
+            return None
+        order = list(range(len(item.options)))
+        self.rng.shuffle(order)
+        pid = await self.store.quiz.present(session.id, user_id, item.id, order,
+                                            secrets.token_hex(3), iso(self.clock()))
+        presentation = await self.store.quiz.presentation(pid)
+        assert presentation is not None
+        return Question(session, presentation, item, session.position + 1, len(session.items))
+
+    async def _skip(self, session: Session) -> Session:
+        await self.store.quiz.db.execute(
+            "UPDATE quiz_sessions SET position = position + 1 WHERE id = ?", (session.id,))
+        fresh = await self.store.quiz.session(session.id)
+        assert fresh is not None
+        return fresh
+
+    async def _checked(self, user_id: int, presentation_id: int, nonce: str
+                       ) -> tuple[Presentation, QuizItem] | None:
+        p = await self.store.quiz.presentation(presentation_id)
+        if p is None or p.user_id != user_id or not secrets.compare_digest(p.nonce, nonce):
+            return None
+        item = self.course.quiz_item(p.item_id)
+        if item is None or len(p.order) != len(item.options):
+            return None  # the item changed since it was shown
+        return p, item
+
+    async def toggle(self, user_id: int, presentation_id: int, nonce: str, position: int
+                     ) -> tuple[str, Question | None]:
+        """Select or unselect an option of a several-answers question."""
+        checked = await self._checked(user_id, presentation_id, nonce)
+        if checked is None or not 0 <= position < len(checked[0].order):
+            return "invalid", None
+        p, item = checked
+        if p.answered:
+            return "already", None
+        session = await self.store.quiz.session(p.session_id)
+        if session is None or session.finished:
+            return "old", None
+        await self.store.quiz.set_selected(p.id, p.selected ^ {position})
+        fresh = await self.store.quiz.presentation(p.id)
+        assert fresh is not None
+        return "ok", Question(session, fresh, item, session.position + 1, len(session.items))
+
+    async def answer(self, user_id: int, presentation_id: int, nonce: str,
+                     positions: frozenset[int] | None) -> Answer:
+        """Score an answer: ``positions`` chosen (displayed order), or ``None`` to submit the
+        toggled selection. Replays and double presses change nothing."""
+        checked = await self._checked(user_id, presentation_id, nonce)
+        if checked is None:
+            return Answer("invalid")
+        p, item = checked
+        chosen = p.selected if positions is None else positions
+        if any(not 0 <= i < len(p.order) for i in chosen):
+            return Answer("invalid")
+        if not chosen:
+            return Answer("empty")
+        right = frozenset(pos for pos, idx in enumerate(p.order) if item.options[idx].correct)
+        session = await self.store.quiz.session(p.session_id)
+        if p.answered or session is None:
+            return Answer("already", item, p, chosen == right, chosen, right, None, session)
+        if session.finished:
+            return Answer("old", item, p, session=session)
+        correct = chosen == right
+        now = self.clock()
+        seconds = max(0.0, (now - parse_iso(p.shown_at)).total_seconds())
+        rating = rate(item, correct, seconds)
+        stored = await self.store.quiz.card(user_id, item.id)
+        card = Card.from_json(stored.card_json) if stored else Card()
+        card, log = self.scheduler.review_card(card, rating, now, int(seconds * 1000))
+        written = await self.store.quiz.record_answer(
+            p, correct=correct, rating=int(rating), duration_ms=int(seconds * 1000),
+            now=iso(now), card_json=card.to_json(), due=iso(card.due), log_json=log.to_json(),
+            lapse=stored is not None and not correct)
+        session = await self.store.quiz.session(p.session_id)
+        if not written:
+            return Answer("already", item, p, correct, chosen, right, None, session)
+        return Answer("ok", item, p, correct, chosen, right, rating, session)
+
+    # --- results -------------------------------------------------------------------------
+    async def summary(self, user_id: int, session_id: int, tz) -> Summary | None:
+        session = await self.store.quiz.session(session_id)
+        if session is None or session.user_id != user_id:
+            return None
+        await self.store.quiz.finish_session(session.id, iso(self.clock()))
+        now = self.clock()
+        next_due = await self.store.quiz.next_due(user_id, iso(now))
+        return Summary(session.correct, len(session.items), await self.streak(user_id, tz),
+                       len(await self.due_items(user_id)),
+                       parse_iso(next_due) if next_due else None)
+
+    async def streak(self, user_id: int, tz) -> int:
+        """Consecutive local days, up to today (or yesterday), with at least one answer."""
+        days = sorted({parse_iso(t).astimezone(tz).date()
+                       for t in await self.store.quiz.review_times(user_id)}, reverse=True)
+        today = self.clock().astimezone(tz).date()
+        if not days or days[0] < today - timedelta(days=1):
+            return 0
+        streak, expected = 0, days[0]
+        for day in days:
+            if day != expected:
+                break
+            streak += 1
+            expected = day - timedelta(days=1)
+        return streak
+
+    async def due_count(self, user_id: int) -> int:
+        return len(await self.due_items(user_id))
+
+    async def retention(self, user_id: int) -> list[ModuleRetention]:
+        """Predicted recall now (FSRS retrievability), averaged per module."""
+        now = self.clock()
+        cards = await self.store.quiz.cards(user_id)
+        out = []
+        for module in self.course.modules:
+            items = [i for lesson in module.lessons for i in lesson.quiz]
+            recalls = [self.scheduler.get_card_retrievability(
+                Card.from_json(cards[i.id].card_json), now) for i in items if i.id in cards]
+            out.append(ModuleRetention(module.id, len(recalls), len(items),
+                                       sum(recalls) / len(recalls) if recalls else None))
+        return out
+
+
+def card_state(card_json: str) -> dict:
+    return json.loads(card_json)

@@ -1,0 +1,155 @@
+"""Daily reminders in the officer's local time, never inside quiet hours.
+
+State lives in SQLite (``reminders.next_at``): one JobQueue job ticks every minute, sends what
+is due and moves each reminder to its next time before sending. Nothing depends on in-memory
+jobs, so a restart neither loses a reminder (one missed while the bot was down is sent on
+start-up, unless it is too late or inside quiet hours) nor sends one twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.store import Store
+from bot.store.reminders import DueReminder, Reminder
+from bot.timeutil import Clock, iso, parse_iso
+
+DEFAULT_TIME = "09:00"
+QUIET_START, QUIET_END = time(21, 0), time(7, 0)  # no reminder from 21:00 to 07:00 local
+LATE_LIMIT = timedelta(hours=3)  # a reminder later than this is skipped, not sent late
+PRESET_TIMES = ("07:30", "09:00", "12:00", "17:00", "19:00")
+
+COUNTRY_TIMEZONES = {
+    "AF": "Asia/Kabul", "IR": "Asia/Tehran", "KZ": "Asia/Almaty", "KG": "Asia/Bishkek",
+    "PK": "Asia/Karachi", "TJ": "Asia/Dushanbe", "TM": "Asia/Ashgabat", "UZ": "Asia/Tashkent",
+}
+#: Zones an officer can choose from (the course countries', and UTC).
+TIMEZONES = (*COUNTRY_TIMEZONES.values(), "UTC")
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.h ]?([0-5]\d)\s*$")
+
+
+def parse_time(text: str) -> str | None:
+    """``8:30``, ``08.30``, ``0830``, ``8h30`` -> ``08:30``; ``None`` when it is not a time."""
+    match = _TIME.match(text or "")
+    if not match:
+        return None
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def in_quiet_hours(local: time) -> bool:
+    return local >= QUIET_START or local < QUIET_END
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def timezone_for_country(country: str | None) -> str:
+    return COUNTRY_TIMEZONES.get(country or "", "UTC")
+
+
+def next_occurrence(local_time: str, tz_name: str, after: datetime) -> datetime:
+    """The first moment strictly after ``after`` when it is ``local_time`` in the zone."""
+    hours, minutes = (int(x) for x in local_time.split(":"))
+    tz = zone(tz_name)
+    local_after = after.astimezone(tz)
+    candidate = local_after.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    if candidate <= local_after:
+        candidate = (local_after + timedelta(days=1)).replace(
+            hour=hours, minute=minutes, second=0, microsecond=0)
+    return candidate.astimezone(ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class SetResult:
+    status: str  # "ok" | "unparsed" | "quiet"
+    reminder: Reminder | None = None
+
+
+class ReminderService:
+    def __init__(self, store: Store, clock: Clock):
+        self.store = store
+        self.clock = clock
+
+    async def get_or_default(self, user_id: int, country: str | None) -> Reminder:
+        reminder = await self.store.reminders.get(user_id)
+        if reminder is None:
+            tz = timezone_for_country(country)
+            return Reminder(user_id, False, DEFAULT_TIME, tz,
+                            iso(next_occurrence(DEFAULT_TIME, tz, self.clock())), None)
+        return reminder
+
+    async def ensure(self, user_id: int, country: str | None) -> Reminder:
+        """A new officer gets a daily reminder at the default time in the country's zone."""
+        reminder = await self.store.reminders.get(user_id)
+        if reminder is not None:
+            return reminder
+        tz = timezone_for_country(country)
+        await self._save(user_id, True, DEFAULT_TIME, tz)
+        return await self.store.reminders.get(user_id)  # type: ignore[return-value]
+
+    async def _save(self, user_id: int, enabled: bool, local_time: str, tz: str) -> Reminder:
+        next_at = next_occurrence(local_time, tz, self.clock())
+        await self.store.reminders.upsert(user_id, enabled=enabled, local_time=local_time,
+                                          timezone=tz, next_at=iso(next_at))
+        return await self.store.reminders.get(user_id)  # type: ignore[return-value]
+
+    async def set_time(self, user_id: int, country: str | None, text: str) -> SetResult:
+        local_time = parse_time(text)
+        if local_time is None:
+            return SetResult("unparsed")
+        hours, minutes = (int(x) for x in local_time.split(":"))
+        if in_quiet_hours(time(hours, minutes)):
+            return SetResult("quiet")
+        current = await self.get_or_default(user_id, country)
+        return SetResult("ok", await self._save(user_id, True, local_time, current.timezone))
+
+    async def set_enabled(self, user_id: int, country: str | None, enabled: bool) -> Reminder:
+        current = await self.get_or_default(user_id, country)
+        return await self._save(user_id, enabled, current.local_time, current.timezone)
+
+    async def set_timezone(self, user_id: int, country: str | None, tz: str) -> Reminder | None:
+        if tz not in TIMEZONES:
+            return None
+        current = await self.get_or_default(user_id, country)
+        return await self._save(user_id, current.enabled, current.local_time, tz)
+
+    async def follow_country(self, user_id: int, country: str | None) -> None:
+        """The officer changed country: their reminders move to its zone."""
+        current = await self.store.reminders.get(user_id)
+        if current is not None:
+            await self._save(user_id, current.enabled, current.local_time,
+                             timezone_for_country(country))
+
+    # --- the ticker ----------------------------------------------------------------------
+    async def claim_due(self) -> list[tuple[DueReminder, str | None]]:
+        """Due reminders, each moved on to its next time. Returns (reminder, previous
+        last_sent_at) for the ones to send now; late or quiet-hour ones are skipped."""
+        now = self.clock()
+        out = []
+        for due in await self.store.reminders.due(iso(now)):
+            reminder = await self.store.reminders.get(due.user_id)
+            if reminder is None:
+                continue
+            next_at = next_occurrence(reminder.local_time, reminder.timezone, now)
+            if not await self.store.reminders.claim(due.user_id, due.next_at, iso(next_at),
+                                                    iso(now)):
+                continue
+            late = now - parse_iso(due.next_at) > LATE_LIMIT
+            local_now = now.astimezone(zone(reminder.timezone)).time()
+            if late or in_quiet_hours(local_now):
+                await self.store.reminders.release(due.user_id, iso(next_at),
+                                                   reminder.last_sent_at)
+                continue
+            out.append((due, reminder.last_sent_at))
+        return out
+
+    async def retry_later(self, due: DueReminder, previous_sent: str | None) -> None:
+        await self.store.reminders.release(due.user_id, due.next_at, previous_sent)

@@ -1,0 +1,66 @@
+"""Daily reminders: the officer's local time and zone, and the next moment one is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store.db import Database
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user_id: int
+    enabled: bool
+    local_time: str  # HH:MM
+    timezone: str
+    next_at: str  # UTC ISO
+    last_sent_at: str | None
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    user_id: int
+    chat_id: int
+    locale: str | None
+    next_at: str
+
+
+class ReminderRepo:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def get(self, user_id: int) -> Reminder | None:
+        row = await self.db.fetchone("SELECT * FROM reminders WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        return Reminder(row["user_id"], bool(row["enabled"]), row["local_time"],
+                        row["timezone"], row["next_at"], row["last_sent_at"])
+
+    async def upsert(self, user_id: int, *, enabled: bool, local_time: str, timezone: str,
+                     next_at: str) -> None:
+        await self.db.execute(
+            "INSERT INTO reminders (user_id, enabled, local_time, timezone, next_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET enabled = "
+            "excluded.enabled, local_time = excluded.local_time, timezone = excluded.timezone, "
+            "next_at = excluded.next_at", (user_id, int(enabled), local_time, timezone, next_at))
+
+    async def due(self, now: str, limit: int = 100) -> list[DueReminder]:
+        """Enabled reminders whose time has come, for officers who have not blocked the bot."""
+        rows = await self.db.fetchall(
+            "SELECT r.user_id, u.chat_id, u.locale, r.next_at FROM reminders r "
+            "JOIN users u ON u.user_id = r.user_id WHERE r.enabled = 1 AND r.next_at <= ? "
+            "AND u.active = 1 ORDER BY r.next_at LIMIT ?", (now, limit))
+        return [DueReminder(r["user_id"], r["chat_id"], r["locale"], r["next_at"]) for r in rows]
+
+    async def claim(self, user_id: int, expected_next_at: str, next_at: str, now: str) -> bool:
+        """Move a due reminder on to its next time before sending it: a restart can then
+        never send it twice. False if someone else already moved it."""
+        changed = await self.db.execute(
+            "UPDATE reminders SET next_at = ?, last_sent_at = ? WHERE user_id = ? AND "
+            "next_at = ?", (next_at, now, user_id, expected_next_at))
+        return changed == 1
+
+    async def release(self, user_id: int, next_at: str, last_sent_at: str | None) -> None:
+        """Undo a claim whose send failed for a passing reason: try again on the next tick."""
+        await self.db.execute("UPDATE reminders SET next_at = ?, last_sent_at = ? "
+                              "WHERE user_id = ?", (next_at, last_sent_at, user_id))
