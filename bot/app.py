@@ -62,7 +62,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         .post_shutdown(_post_shutdown)
     )
     if settings.api_base_url:
-        builder = builder.base_url(settings.api_base_url)
+        builder = builder.base_url(settings.api_base_url).base_file_url(
+            file_url_for(settings.api_base_url))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter:
@@ -90,6 +91,12 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     menu.register(app, main_menu)
     fallback.register(app)  # last: it catches what nothing else matched
     return app
+
+
+def file_url_for(base_url: str) -> str:
+    """The file URL of a self-hosted Bot API server: ``.../bot`` -> ``.../file/bot``."""
+    head, sep, tail = base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}" if sep else f"{base_url}/file"
 
 
 async def _post_init(app: Application) -> None:

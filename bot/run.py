@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlparse
 
 from telegram import Update
 
@@ -18,6 +19,7 @@ def run(settings: Settings) -> int:
         log.info("Starting with a webhook on %s:%d", settings.webhook_listen,
                  settings.webhook_port)
         app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                        url_path=urlparse(settings.webhook_url).path.lstrip("/"),
                         webhook_url=settings.webhook_url,
                         secret_token=settings.webhook_secret.value or None,
                         allowed_updates=Update.ALL_TYPES)

@@ -59,3 +59,15 @@ def test_log_records_are_redacted(caplog):
     assert TOKEN not in caplog.text
     assert "B" * 35 not in caplog.text
     assert "***" in caplog.text
+
+
+def test_self_hosted_api_server_serves_files_too(tmp_path):
+    from bot.app import build_application, file_url_for
+    assert file_url_for("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/file/bot"
+    s = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN,
+                       "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+                       "DATABASE_PATH": str(tmp_path / "db.sqlite3")},
+                      env_file=tmp_path / "none")
+    app = build_application(s, reminder_ticker=False)
+    assert app.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
+    assert app.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{TOKEN}"
