@@ -23,14 +23,19 @@ from bot.handlers import (
     middleware,
     onboarding,
     quiz,
+    reference,
     reminders,
+    search,
 )
 from bot.i18n import SOURCE_LOCALE, Catalogs
 from bot.services.accounts import AccountService
 from bot.services.content import ContentService
+from bot.services.emergency import EmergencyService
 from bot.services.lessons import LessonService
 from bot.services.quiz import QuizService, make_scheduler
+from bot.services.reference import ReferenceService
 from bot.services.reminders import ReminderService
+from bot.services.search import SearchService
 from bot.store import Database, Store
 from bot.timeutil import Clock, system_clock
 
@@ -75,7 +80,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         accounts=AccountService(store, settings), content=content,
         lessons=LessonService(store, content, clock),
         quiz=QuizService(store, content, clock, make_scheduler(fuzzing=fsrs_fuzzing)),
-        reminders=ReminderService(store, clock), clock=clock, extra={})
+        reminders=ReminderService(store, clock), reference=ReferenceService(content),
+        search=SearchService(store, content), emergency=EmergencyService(store, content, clock),
+        clock=clock, extra={})
     app.bot_data["services"] = services
     app.bot_data[fallback.TEXT_READERS] = []
 
@@ -85,10 +92,12 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     onboarding.register(app)
     errors.register(app)
     lessons.register(app, main_menu)
+    reference.register(app, main_menu)
     quiz.register(app, main_menu)
     reminders.register(app, main_menu, ticker=reminder_ticker)
     admin.register(app)
     menu.register(app, main_menu)
+    search.register(app)  # its free-text reader reads whatever no other reader claimed
     fallback.register(app)  # last: it catches what nothing else matched
     return app
 
@@ -102,11 +111,13 @@ def file_url_for(base_url: str) -> str:
 async def _post_init(app: Application) -> None:
     services: Services = app.bot_data["services"]
     await services.store.open()
+    await services.search.start()  # rebuild the index if the content changed; follow reloads
     await publish_commands(app)
 
 
 async def _post_shutdown(app: Application) -> None:
     services: Services = app.bot_data["services"]
+    await services.search.stop()
     await services.store.close()
 
 

@@ -13,9 +13,12 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.accounts import AccountService
     from bot.services.content import ContentService
+    from bot.services.emergency import EmergencyService
     from bot.services.lessons import LessonService
     from bot.services.quiz import QuizService
+    from bot.services.reference import ReferenceService
     from bot.services.reminders import ReminderService
+    from bot.services.search import SearchService
     from bot.store import Store, User
     from bot.timeutil import Clock
 
@@ -32,6 +35,9 @@ class Services:
     lessons: LessonService
     quiz: QuizService
     reminders: ReminderService
+    reference: ReferenceService
+    search: SearchService
+    emergency: EmergencyService
     clock: Clock
     extra: dict[str, Any]
 

@@ -30,10 +30,11 @@ async def test_unknown_command_gets_hint_and_menu(chat, errors):
     assert errors == []
 
 
-async def test_free_text_gets_hint_and_menu(chat):
+async def test_free_text_without_a_match_gets_topics(chat):
     await chat.onboard()
-    await chat.send("what should I do?")
-    assert "/help" in chat.last.text and chat.last.buttons
+    await chat.send("qwxz zzyzx")  # free text is a search; this matches nothing
+    assert "found nothing" in chat.last.text and "qwxz zzyzx" in chat.last.text
+    assert any(d.startswith("rt:") for d in chat.last.callback_data())
 
 
 async def test_message_over_the_limit_is_refused_politely(chat):

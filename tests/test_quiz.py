@@ -240,7 +240,11 @@ async def test_answer_flow_in_other_locales(chat_factory, content, locale, label
     t = catalogs.get(locale)
     assert t._("🧠 <b>Question {number} of {total}</b>", number=1, total=len(lesson.quiz)) \
         in chat.last.text
-    await chat.press("1")
+    if chat.last.callback_data()[0].startswith("qt:"):  # several answers: tick one, submit
+        await chat.press(0)
+        await chat.press(-1)
+    else:
+        await chat.press("1")
     toast = chat.answered_callback().params["text"]
     assert toast in (t.label("Correct!"), t.label("Not quite."))
     assert toast not in ("Correct!", "Not quite.")

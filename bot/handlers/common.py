@@ -51,6 +51,24 @@ def fallback_notice(context: BotContext, fell_back: bool) -> str:
         language=context.t.language_name)
 
 
+class Page:
+    """Content texts of one screen in the officer's language; remembers any English
+    fallback, so that ``notice()`` can say so."""
+
+    def __init__(self, context: BotContext):
+        self.context = context
+        self.served = context.services.content.served
+        self.fallback = False
+
+    def __call__(self, text) -> str:
+        value, fell_back = self.served.text(self.context.t.locale, text)
+        self.fallback |= fell_back
+        return value
+
+    def notice(self) -> str:
+        return fallback_notice(self.context, self.fallback)
+
+
 def menu_text(context: BotContext) -> str:
     return context.t._("<b>Main menu</b>\nWhat would you like to do?")
 

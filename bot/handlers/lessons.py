@@ -6,36 +6,17 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.handlers.common import fallback_notice, show
+from bot.handlers.common import Page, show
 from bot.handlers.menu import Menu
 from bot.handlers.stale import stale_button
 from bot.i18n import Html
-from bot.services.content import Served
 from bot.services.lessons import Place
 from bot.ui import callbacks as cb
 from bot.ui import lessons as kb
 
 
-class _Page:
-    """Collects a screen's content texts and whether any fell back to English."""
-
-    def __init__(self, context: BotContext, served: Served):
-        self.context = context
-        self.t = context.t
-        self.served = served
-        self.fallback = False
-
-    def __call__(self, text) -> str:
-        value, fell_back = self.served.text(self.t.locale, text)
-        self.fallback |= fell_back
-        return value
-
-    def notice(self) -> str:
-        return fallback_notice(self.context, self.fallback)
-
-
 async def module_list(update: Update, context: BotContext) -> None:
-    t, page = context.t, _Page(context, context.services.content.served)
+    t, page = context.t, Page(context)
     progress = await context.services.lessons.modules(update.effective_user.id)
     entries = [(p.module.id, page(p.module.title), p.done, p.total) for p in progress]
     done = sum(p.done for p in progress)
@@ -55,7 +36,7 @@ async def module_screen(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     progress, lessons = found
-    t, page = context.t, _Page(context, context.services.content.served)
+    t, page = context.t, Page(context)
     entries = [(s.lesson.id, page(s.lesson.title), s.completed, s.started) for s in lessons]
     text = t._("<b>{module}</b>\n{summary}\n\nFinished: {done} of {total}.",
                module=Html(page(progress.module.title)),
@@ -65,7 +46,7 @@ async def module_screen(update: Update, context: BotContext) -> None:
 
 
 async def show_place(update: Update, context: BotContext, place: Place) -> None:
-    t, page = context.t, _Page(context, context.services.content.served)
+    t, page = context.t, Page(context)
     header = t._("<b>{module} · {lesson}</b>\nCard {card} of {total}",
                  module=Html(page(place.module.title)), lesson=Html(page(place.lesson.title)),
                  card=place.card, total=place.total)
@@ -95,7 +76,7 @@ async def finish_lesson(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
         return
     await update.callback_query.answer()
-    t, page = context.t, _Page(context, context.services.content.served)
+    t, page = context.t, Page(context)
     progress = result.module_progress
     text = t._("✅ <b>Lesson complete: {lesson}</b>", lesson=Html(page(result.lesson.title)))
     text += "\n" + t.ngettext(

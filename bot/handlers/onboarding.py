@@ -21,6 +21,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("start", N_("Start, or open the main menu")),
     ("lessons", N_("Lessons")),
     ("quiz", N_("A short refresher quiz")),
+    ("search", N_("Search the guidance and lessons")),
+    ("emergency", N_("Emergency numbers for your country")),
     ("progress", N_("Your progress and predicted recall")),
     ("reminder", N_("Set or turn off your daily reminder")),
     ("help", N_("What this bot can do")),

@@ -1,13 +1,15 @@
 """The storage layer: it owns all SQL."""
 
 from bot.store.db import Database, StorageError
+from bot.store.emergency import EmergencyRepo
 from bot.store.progress import ProgressRepo
 from bot.store.quiz import QuizRepo
 from bot.store.reminders import ReminderRepo
+from bot.store.search import SearchRepo
 from bot.store.users import User, UserRepo
 
-__all__ = ["Database", "ProgressRepo", "QuizRepo", "ReminderRepo", "StorageError", "Store",
-           "User", "UserRepo"]
+__all__ = ["Database", "EmergencyRepo", "ProgressRepo", "QuizRepo", "ReminderRepo", "SearchRepo",
+           "StorageError", "Store", "User", "UserRepo"]
 
 
 class Store:
@@ -19,6 +21,8 @@ class Store:
         self.progress = ProgressRepo(db)
         self.quiz = QuizRepo(db)
         self.reminders = ReminderRepo(db)
+        self.search = SearchRepo(db)
+        self.emergency = EmergencyRepo(db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -95,4 +95,36 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX reminders_next ON reminders (enabled, next_at);
     """),
+    (4, """
+    CREATE VIRTUAL TABLE search_index USING fts5 (
+        title, keywords, body,
+        kind UNINDEXED, item_id UNINDEXED, locale UNINDEXED,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE search_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE emergency_overrides (
+        country    TEXT NOT NULL,
+        service    TEXT NOT NULL,
+        number     TEXT NOT NULL,
+        verified   INTEGER NOT NULL,
+        updated_by INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (country, service)
+    );
+    CREATE TABLE emergency_audit (
+        id           INTEGER PRIMARY KEY,
+        country      TEXT NOT NULL,
+        service      TEXT NOT NULL,
+        old_number   TEXT,
+        old_verified INTEGER,
+        new_number   TEXT NOT NULL,
+        new_verified INTEGER NOT NULL,
+        changed_by   INTEGER NOT NULL,
+        changed_at   TEXT NOT NULL
+    );
+    CREATE INDEX emergency_audit_country ON emergency_audit (country, id);
+    """),
 ]

@@ -79,7 +79,11 @@ QUIZ_NEXT = Route("qn", ("s",))
 # Reminders: action = on | off | a preset time as HHMM; zone = index into TIMEZONES
 REMINDER = Route("rem", ("action",))
 TIMEZONE = Route("tz", ("zone",))
+# Reference: a topic (its module id), a card; emergency numbers of a country code or "me"
+REF_TOPIC = Route("rt", ("module",))
+REF_CARD = Route("rc", ("card",))
+EMERGENCY = Route("em", ("code",))
 
 ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU, MODULE, CARD, DONE,
                              QUIZ_LESSON, QUIZ_ANSWER, QUIZ_TOGGLE, QUIZ_SUBMIT, QUIZ_NEXT,
-                             REMINDER, TIMEZONE)
+                             REMINDER, TIMEZONE, REF_TOPIC, REF_CARD, EMERGENCY)
