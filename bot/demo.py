@@ -62,7 +62,7 @@ class Transcript:
                 cells = []
                 for button in row:
                     number += 1
-                    cells.append(f"[{number}] {button['text']}")
+                    cells.append(f"[{number}] {plain(button['text'])}")
                 lines.append("  ".join(cells))
             self._print("\n".join(lines))
             self.buttons = flat

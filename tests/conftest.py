@@ -74,6 +74,18 @@ async def app(settings: Settings, fake: FakeBotAPI, catalogs: Catalogs,
 
 
 @pytest.fixture
+def errors(app) -> list[BaseException]:
+    """Errors that reached the application's error handlers during the test."""
+    seen: list[BaseException] = []
+
+    async def record(update, context):
+        seen.append(context.error)
+
+    app.add_error_handler(record)
+    return seen
+
+
+@pytest.fixture
 def chat_factory(app, fake: FakeBotAPI) -> Callable[..., Chat]:
     def make(user_id: int = 1001, language_code: str | None = "en") -> Chat:
         return Chat(app, fake, UpdateFactory(user_id, language_code=language_code))

@@ -10,18 +10,6 @@ import pytest
 from bot.handlers.fallback import MAX_TEXT
 
 
-@pytest.fixture
-def errors(app):
-    """Errors that reached the application's error handlers during the test."""
-    seen: list[BaseException] = []
-
-    async def record(update, context):
-        seen.append(context.error)
-
-    app.add_error_handler(record)
-    return seen
-
-
 async def test_unknown_command_gets_hint_and_menu(chat, errors):
     await chat.onboard()
     await chat.send("/frobnicate now")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -23,17 +22,6 @@ callback_data = st.one_of(
 )
 commands = st.builds(lambda name, args: f"/{name} {args}",
                      st.from_regex(r"[a-z_]{1,20}", fullmatch=True), st.text(max_size=50))
-
-
-@pytest.fixture
-def errors(app):
-    seen: list[BaseException] = []
-
-    async def record(update, context):
-        seen.append(context.error)
-
-    app.add_error_handler(record)
-    return seen
 
 
 @FUZZ

@@ -19,17 +19,6 @@ KZ = COURSE_COUNTRIES.index("KZ")
 AF = COURSE_COUNTRIES.index("AF")
 
 
-@pytest.fixture
-def errors(app):
-    seen: list[BaseException] = []
-
-    async def record(update, context):
-        seen.append(context.error)
-
-    app.add_error_handler(record)
-    return seen
-
-
 def _sensitive(content):
     return next(c for c in content.course.reference.values() if c.sensitive)
 

@@ -38,17 +38,6 @@ PS_TITLE = "د اوورډوز نښې"
 TK_TITLE = "Aşa doza: alamatlary"
 
 
-@pytest.fixture
-def errors(app):
-    seen: list[BaseException] = []
-
-    async def record(update, context):
-        seen.append(context.error)
-
-    app.add_error_handler(record)
-    return seen
-
-
 def _cards(call) -> list[str]:
     return [d.split(":")[1] for d in call.callback_data() if d.startswith("rc:")]
 

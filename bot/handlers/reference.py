@@ -111,7 +111,7 @@ async def show_emergency(update: Update, context: BotContext, code: str, *,
         lines.append(t._("I do not know the numbers of this country yet."))
     lines.append("")
     if numbers.checked_on is not None:
-        lines.append(t._("Checked on {date}.", date=t.date(numbers.checked_on)))
+        lines.append(t._("Checked on: {date}", date=t.date(numbers.checked_on)))
     if numbers.corrected_on is not None:
         lines.append(t._("Corrected by an administrator on {date}.",
                          date=t.date(numbers.corrected_on)))
