@@ -52,9 +52,14 @@ def test_catalog_is_complete_and_consistent(locale):
                 (locale, msgid)
 
 
-@pytest.mark.parametrize("locale", TRANSLATED)
+#: Locales whose UI translations a native speaker has reviewed (none yet). Only these may
+#: carry entries without the ``draft`` flag.
+REVIEWED_LOCALES: frozenset[str] = frozenset()
+
+
+@pytest.mark.parametrize("locale", sorted(set(TRANSLATED) - REVIEWED_LOCALES))
 def test_machine_drafts_are_marked_as_drafts(locale):
-    """Nobody has reviewed these yet: every translated entry must still say so."""
+    """Unreviewed locales: every translated entry must still say it is a draft."""
     catalog = _catalog(po_path(locale, "messages"))
     for message in catalog:
         if message.id and all(_strings(message)):
