@@ -50,3 +50,15 @@ def test_demo_keeps_its_state_between_runs(tmp_path):
     again = _demo(tmp_path, ["/start"], "--lang", "en")
     assert "Main menu" in again.stdout
 
+
+
+def test_unusable_database_path_is_a_clear_startup_error(tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    env = {**os.environ, "DATABASE_PATH": str(not_a_folder / "bot.sqlite3"),
+           "TELEGRAM_BOT_TOKEN": ""}
+    result = subprocess.run([sys.executable, "-m", "bot", "demo"], input="/start\n",
+                            capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60)
+    assert result.returncode == 2
+    assert "Cannot open the database" in result.stderr and "DATABASE_PATH" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -248,3 +248,17 @@ async def test_answer_flow_in_other_locales(chat_factory, content, locale, label
     toast = chat.answered_callback().params["text"]
     assert toast in (t.label("Correct!"), t.label("Not quite."))
     assert toast not in ("Correct!", "Not quite.")
+
+
+async def test_an_item_that_left_the_course_is_skipped(app, chat, content):
+    lesson = content.course.modules[0].lessons[0]
+    quiz = app.bot_data.services.quiz
+    await chat.onboard()
+    session = await quiz.create_session(chat.user_id, "review",
+                                        ["removed-item", lesson.quiz[0].id, "gone-too"])
+    q = await quiz.next_question(chat.user_id, session.id)
+    assert q.item.id == lesson.quiz[0].id and q.number == 2
+    right = [p for p, i in enumerate(q.presentation.order) if q.item.options[i].correct]
+    await quiz.answer(chat.user_id, q.presentation.id, q.presentation.nonce, frozenset(right))
+    assert await quiz.next_question(chat.user_id, session.id) is None  # the rest is gone
+    assert (await app.bot_data.services.store.quiz.session(session.id)).finished

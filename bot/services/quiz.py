@@ -167,8 +167,7 @@ class QuizService:
         return Question(session, presentation, item, session.position + 1, len(session.items))
 
     async def _skip(self, session: Session) -> Session:
-        await self.store.quiz.db.execute(
-            "UPDATE quiz_sessions SET position = position + 1 WHERE id = ?", (session.id,))
+        await self.store.quiz.skip_item(session.id)
         fresh = await self.store.quiz.session(session.id)
         assert fresh is not None
         return fresh

@@ -104,6 +104,11 @@ class QuizRepo:
             "SELECT * FROM quiz_sessions WHERE user_id = ? AND finished_at IS NULL "
             "ORDER BY id DESC LIMIT 1", (user_id,)))
 
+    async def skip_item(self, session_id: int) -> None:
+        """Move past an item that left the course since the session began."""
+        await self.db.execute(
+            "UPDATE quiz_sessions SET position = position + 1 WHERE id = ?", (session_id,))
+
     async def finish_session(self, session_id: int, now: str) -> None:
         await self.db.execute("UPDATE quiz_sessions SET finished_at = COALESCE(finished_at, ?) "
                               "WHERE id = ?", (now, session_id))
