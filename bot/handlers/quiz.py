@@ -76,7 +76,7 @@ async def _summary(update: Update, context: BotContext, session_id: int) -> None
                                 "{n} more questions are due now.", summary.due_now))
     elif summary.next_due is not None:
         parts.append(t._("Your next review is due on {date}.",
-                         date=t.datetime(summary.next_due.astimezone(tz), "medium")))
+                         date=t.date(summary.next_due.astimezone(tz))))
     await show(update, context, "\n".join(parts), kb.summary(t, summary.due_now > 0))
 
 
@@ -98,7 +98,7 @@ async def start_review(update: Update, context: BotContext) -> None:
                    "for new questions.")
         if nxt:
             text += "\n" + t._("Your next review is due on {date}.",
-                               date=t.datetime(parse_iso(nxt).astimezone(tz), "medium"))
+                               date=t.date(parse_iso(nxt).astimezone(tz)))
     await show(update, context, text, kb.nothing_to_ask(t), edit=update.callback_query is not None)
 
 
