@@ -82,7 +82,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         quiz=QuizService(store, content, clock, make_scheduler(fuzzing=fsrs_fuzzing)),
         reminders=ReminderService(store, clock), reference=ReferenceService(content),
         search=SearchService(store, content), emergency=EmergencyService(store, content, clock),
-        clock=clock, extra={})
+        clock=clock)
     app.bot_data["services"] = services
     app.bot_data[fallback.TEXT_READERS] = []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -39,7 +39,6 @@ class Services:
     search: SearchService
     emergency: EmergencyService
     clock: Clock
-    extra: dict[str, Any]
 
 
 class BotData(dict):

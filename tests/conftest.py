@@ -4,7 +4,9 @@ the real Application driven through process_update with the fake Bot API transpo
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -95,6 +97,31 @@ def chat_factory(app, fake: FakeBotAPI) -> Callable[..., Chat]:
 @pytest.fixture
 def chat(chat_factory) -> Chat:
     return chat_factory()
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A private copy of content/ and locales/ under tmp_path, for tests that edit them.
+    Returns the folder holding both."""
+    from bot.config import PROJECT_ROOT
+    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
+    shutil.copytree(PROJECT_ROOT / "locales", tmp_path / "locales")
+    return tmp_path
+
+
+def load_content(root: Path) -> ContentService:
+    """A content service over ``root/content`` and ``root/locales``, loaded and validated."""
+    service = ContentService(root / "content", root / "locales")
+    service.served  # noqa: B018 - load now
+    return service
+
+
+@asynccontextmanager
+async def app_over(settings, catalogs, content, clock) -> AsyncIterator[tuple]:
+    """The running bot over a given content service: yields (app, fake transport)."""
+    fake = FakeBotAPI()
+    async with running(make_app(settings, fake, catalogs, content, clock)) as app:
+        yield app, fake
 
 
 def make_app(settings, fake, catalogs, content, clock):

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import ADMIN_ID, make_app
+from conftest import ADMIN_ID, app_over, load_content
 from harness import Chat
 
-from bot.app import running
-from bot.config import PROJECT_ROOT
-from bot.sandbox import FakeBotAPI, UpdateFactory
-from bot.services.content import ContentService
+from bot.sandbox import UpdateFactory
 
 
 @pytest.fixture
-def own_content(tmp_path):
-    """A private copy of content/ and locales/ that a test may break and reload."""
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "locales", tmp_path / "locales")
-    service = ContentService(tmp_path / "content", tmp_path / "locales")
-    service.served  # noqa: B018
-    return service
+def own_content(content_copy):
+    """A private copy of the course that a test may break and reload."""
+    return load_content(content_copy)
 
 
 @pytest.fixture
 async def admin_app(settings, catalogs, own_content, clock):
-    fake = FakeBotAPI()
-    async with running(make_app(settings, fake, catalogs, own_content, clock)) as app:
+    async with app_over(settings, catalogs, own_content, clock) as (app, fake):
         yield app, fake
 
 

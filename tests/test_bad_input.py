@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 
 import pytest
+from telegram.error import RetryAfter, TimedOut
 
 from bot.handlers.fallback import MAX_TEXT
 
@@ -16,6 +16,12 @@ async def test_unknown_command_gets_hint_and_menu(chat, errors):
     assert "/frobnicate" in chat.last.text and "/help" in chat.last.text
     assert "menu:lessons" in chat.last.callback_data()
     assert errors == []
+
+
+async def test_what_the_officer_typed_is_escaped_in_html(chat):
+    await chat.onboard()
+    await chat.send("/x<b>&y")
+    assert "/x&lt;b&gt;&amp;y" in chat.last.text and "<b>&y" not in chat.last.text
 
 
 async def test_free_text_without_a_match_gets_topics(chat):
@@ -100,11 +106,13 @@ async def test_forbidden_on_send_marks_user_inactive(app, chat, fake):
 
 
 @pytest.mark.parametrize("kind", ["429", "400", "timeout"])
-async def test_telegram_errors_do_not_crash_or_lose_data(app, chat, fake, kind, caplog):
+async def test_telegram_errors_do_not_crash_or_lose_data(app, chat, fake, kind, errors):
     await chat.onboard()
     fake.fail_next(kind, method="editMessageText")
-    with caplog.at_level(logging.INFO):
-        await chat.press("Settings")
+    await chat.press("Settings")
+    assert [c.error is not None for c in chat.calls if c.method == "editMessageText"] == [True]
+    # only the Telegram error itself reached the error handler, nothing raised by our code
+    assert all(isinstance(e, RetryAfter | TimedOut) for e in errors), errors
     user = await app.bot_data.services.store.users.get(chat.user_id)
     assert user.onboarded
     await chat.press_data("menu:settings")

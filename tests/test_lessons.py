@@ -100,17 +100,21 @@ async def test_card_number_out_of_range_is_clamped(chat, content):
     assert f"{len(lesson.cards)} of {len(lesson.cards)}" in chat.last.text
 
 
-async def test_untranslated_content_is_shown_in_english_and_says_so(chat_factory, content):
+async def test_untranslated_content_is_shown_in_english_and_says_so(chat_factory, content,
+                                                                   catalogs):
     chat = chat_factory(7100, "tk")
     await chat.onboard(language="Türkmençe")
     lesson = content.course.modules[0].lessons[0]
     await chat.press_data(f"les:{lesson.id}:1")
-    served = content.served
-    _, fallback = served.text("tk", lesson.cards[0])
-    if fallback:
-        assert "English" not in chat.last.text.split("\n")[0]
-        assert "<i>" in chat.last.text  # the notice, in Turkmen
-        assert re.search(r"[A-Za-z]", chat.last.text)
+    body, fallback = content.served.text("tk", lesson.cards[0])
+    assert fallback, "Turkmen course content is not translated yet: this test needs a locale " \
+                     "without content"
+    assert body == lesson.cards[0].source and body in chat.last.text
+    t = catalogs.get("tk")
+    notice = t._("<i>Not yet translated into {language}: shown in English.</i>",
+                 language=t.language_name)
+    assert notice != "<i>Not yet translated into Türkmençe: shown in English.</i>"
+    assert chat.last.text.endswith(notice)
 
 
 async def test_russian_lessons_are_served_in_russian(chat_factory, content):

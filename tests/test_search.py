@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
-from conftest import ADMIN_ID, make_app
+from conftest import ADMIN_ID, app_over, load_content
 from harness import Chat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.app import running
-from bot.config import PROJECT_ROOT
 from bot.handlers.fallback import MAX_TEXT
-from bot.sandbox import FakeBotAPI, UpdateFactory
+from bot.sandbox import UpdateFactory
 from bot.services.content import ContentService
 from bot.services.search import SearchService, documents
 from bot.services.search_text import Query, normalise, stem, tokens
@@ -261,9 +258,8 @@ def _write_po(locales, locale: str, entries: dict[str, tuple[str, str]]) -> None
 
 
 @pytest.fixture
-def translated_content(tmp_path, content):
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "locales", tmp_path / "locales")  # ru must be complete
+def translated_content(content_copy, content):
+    tmp_path = content_copy  # content/ and locales/ copied (ru must stay complete)
     card = content.course.reference_card("overdose-signs")
     keywords = card.keywords.source
     _write_po(tmp_path / "locales", "ps", {
@@ -274,15 +270,12 @@ def translated_content(tmp_path, content):
         card.title.ctx: (card.title.source, TK_TITLE),
         card.keywords.ctx: (keywords, "aşa doza, huşsuz, dem alanok, gök dodaklar"),
     })
-    service = ContentService(tmp_path / "content", tmp_path / "locales")
-    service.served  # noqa: B018
-    return service
+    return load_content(tmp_path)
 
 
 @pytest.fixture
 async def own_app(settings, catalogs, translated_content, clock):
-    fake = FakeBotAPI()
-    async with running(make_app(settings, fake, catalogs, translated_content, clock)) as app:
+    async with app_over(settings, catalogs, translated_content, clock) as (app, fake):
         yield app, fake
 
 
@@ -355,12 +348,12 @@ async def test_index_is_rebuilt_after_a_content_reload(own_app, translated_conte
 
 
 async def test_restart_on_unchanged_content_keeps_the_index(settings, catalogs, content, clock):
-    async with running(make_app(settings, FakeBotAPI(), catalogs, content, clock)) as app:
+    async with app_over(settings, catalogs, content, clock) as (app, _):
         store = app.bot_data.services.store
         rows = await store.search.count()
         assert rows >= len(content.course.reference) + len(content.course.lessons)
         assert not await SearchService(store, content).ensure_index()
-    async with running(make_app(settings, FakeBotAPI(), catalogs, content, clock)) as app:
+    async with app_over(settings, catalogs, content, clock) as (app, _):
         store = app.bot_data.services.store
         assert await store.search.count() == rows
 

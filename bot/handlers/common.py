@@ -8,7 +8,6 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from bot.i18n import Html
 from bot.ui import keyboards
 
 log = logging.getLogger(__name__)
@@ -75,9 +74,10 @@ def menu_text(context: BotContext) -> str:
 
 async def show_menu(update: Update, context: BotContext, *, edit: bool = True,
                     note: str | None = None) -> None:
-    """The main menu, optionally under a one-line note (already translated)."""
+    """The main menu, optionally under a one-line note: translated plain text (``t.label``),
+    which may quote what the officer typed, so it is HTML-escaped here."""
     text = menu_text(context) if note is None else context.t._(
-        "{note}\n\n<b>Main menu</b>\nWhat would you like to do?", note=Html(note))
+        "{note}\n\n<b>Main menu</b>\nWhat would you like to do?", note=note)
     user = update.effective_user
     resume = user is not None and \
         await context.services.lessons.resume_point(user.id) is not None

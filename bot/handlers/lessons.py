@@ -8,8 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.context import BotContext
 from bot.handlers.common import Page, show
 from bot.handlers.menu import Menu
-from bot.handlers.stale import stale_button
-from bot.i18n import Html
+from bot.handlers.stale import pressed
 from bot.services.lessons import Place
 from bot.ui import callbacks as cb
 from bot.ui import lessons as kb
@@ -29,18 +28,16 @@ async def module_list(update: Update, context: BotContext) -> None:
 
 async def module_screen(update: Update, context: BotContext) -> None:
     values = cb.MODULE.unpack(update.callback_query.data)
-    found = values and await context.services.lessons.module(update.effective_user.id,
-                                                             values["module"])
+    found = await pressed(update, context, values and await context.services.lessons.module(
+        update.effective_user.id, values["module"]))
     if not found:
-        await stale_button(update, context)
         return
-    await update.callback_query.answer()
     progress, lessons = found
     t, page = context.t, Page(context)
     entries = [(s.lesson.id, page(s.lesson.title), s.completed, s.started) for s in lessons]
     text = t._("<b>{module}</b>\n{summary}\n\nFinished: {done} of {total}.",
-               module=Html(page(progress.module.title)),
-               summary=Html(page(progress.module.summary)),
+               module=page(progress.module.title),
+               summary=page(progress.module.summary),
                done=progress.done, total=progress.total)
     await show(update, context, text + page.notice(), kb.lesson_list(t, entries))
 
@@ -48,7 +45,7 @@ async def module_screen(update: Update, context: BotContext) -> None:
 async def show_place(update: Update, context: BotContext, place: Place) -> None:
     t, page = context.t, Page(context)
     header = t._("<b>{module} · {lesson}</b>\nCard {card} of {total}",
-                 module=Html(page(place.module.title)), lesson=Html(page(place.lesson.title)),
+                 module=page(place.module.title), lesson=page(place.lesson.title),
                  card=place.card, total=place.total)
     body = page(place.lesson.cards[place.card - 1])
     markup = kb.card_nav(t, place.lesson.id, place.module.id, place.card, place.total)
@@ -61,28 +58,23 @@ async def card_screen(update: Update, context: BotContext) -> None:
     if values and values["card"].isdigit():
         place = await context.services.lessons.open(update.effective_user.id, values["lesson"],
                                                     int(values["card"]))
-    if place is None:
-        await stale_button(update, context)
-        return
-    await update.callback_query.answer()
-    await show_place(update, context, place)
+    if await pressed(update, context, place):
+        await show_place(update, context, place)
 
 
 async def finish_lesson(update: Update, context: BotContext) -> None:
     values = cb.DONE.unpack(update.callback_query.data)
-    result = values and await context.services.lessons.finish(update.effective_user.id,
-                                                              values["lesson"])
+    result = await pressed(update, context, values and await context.services.lessons.finish(
+        update.effective_user.id, values["lesson"]))
     if not result:
-        await stale_button(update, context)
         return
-    await update.callback_query.answer()
     t, page = context.t, Page(context)
     progress = result.module_progress
-    text = t._("✅ <b>Lesson complete: {lesson}</b>", lesson=Html(page(result.lesson.title)))
+    text = t._("✅ <b>Lesson complete: {lesson}</b>", lesson=page(result.lesson.title))
     text += "\n" + t.ngettext(
         "You have finished {done} of {n} lesson in {module}.",
         "You have finished {done} of {n} lessons in {module}.",
-        progress.total, done=progress.done, module=Html(page(result.module.title)))
+        progress.total, done=progress.done, module=page(result.module.title))
     if result.lesson.quiz:
         text += "\n\n" + t._("Check what you remember with a short quiz on this lesson.")
     next_lesson = (result.next_lesson.id, page(result.next_lesson.title)) \

@@ -6,10 +6,9 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.handlers.common import fallback_notice, show
+from bot.handlers.common import Page, show
 from bot.handlers.menu import Menu
-from bot.handlers.stale import stale_button
-from bot.i18n import Html
+from bot.handlers.stale import pressed, stale_button
 from bot.services.quiz import Answer, Question
 from bot.services.reminders import zone
 from bot.timeutil import parse_iso
@@ -17,19 +16,12 @@ from bot.ui import callbacks as cb
 from bot.ui import quiz as kb
 
 
-def _text(context: BotContext, text) -> tuple[str, bool]:
-    return context.services.content.served.text(context.t.locale, text)
-
-
-def _question_text(context: BotContext, q: Question, answer: Answer | None = None
-                   ) -> tuple[str, bool]:
-    t = context.t
-    question, fell_back = _text(context, q.item.question)
+def _question_text(page: Page, q: Question, answer: Answer | None = None) -> str:
+    t = page.context.t
     lines = [t._("🧠 <b>Question {number} of {total}</b>", number=q.number, total=q.total),
-             "", f"<b>{question}</b>", ""]
+             "", f"<b>{page(q.item.question)}</b>", ""]
     for position, index in enumerate(q.presentation.order):
-        option, fb = _text(context, q.item.options[index].text)
-        fell_back |= fb
+        option = page(q.item.options[index].text)
         mark = ""
         if answer is not None:
             mark = "✅ " if position in answer.right else ("❌ " if position in answer.chosen
@@ -37,7 +29,15 @@ def _question_text(context: BotContext, q: Question, answer: Answer | None = Non
         lines.append(f"{mark}{position + 1}. {option}")
     if answer is None and q.multiple:
         lines += ["", t._("<i>Choose every correct answer, then press Submit.</i>")]
-    return "\n".join(lines), fell_back
+    return "\n".join(lines)
+
+
+async def _show_question(update: Update, context: BotContext, q: Question) -> None:
+    page = Page(context)
+    text = _question_text(page, q)
+    markup = kb.question(context.t, q.presentation.id, q.presentation.nonce,
+                         len(q.item.options), q.multiple, q.presentation.selected)
+    await show(update, context, text + page.notice(), markup)
 
 
 async def _ask(update: Update, context: BotContext, session_id: int) -> None:
@@ -46,10 +46,7 @@ async def _ask(update: Update, context: BotContext, session_id: int) -> None:
     if q is None:
         await _summary(update, context, session_id)
         return
-    text, fell_back = _question_text(context, q)
-    markup = kb.question(context.t, q.presentation.id, q.presentation.nonce,
-                         len(q.item.options), q.multiple, q.presentation.selected)
-    await show(update, context, text + fallback_notice(context, fell_back), markup)
+    await _show_question(update, context, q)
 
 
 async def _user_zone(context: BotContext, user_id: int):
@@ -104,13 +101,10 @@ async def start_review(update: Update, context: BotContext) -> None:
 
 async def start_lesson_quiz(update: Update, context: BotContext) -> None:
     values = cb.QUIZ_LESSON.unpack(update.callback_query.data)
-    session = values and await context.services.quiz.start_lesson(update.effective_user.id,
-                                                                  values["lesson"])
-    if not session:
-        await stale_button(update, context)
-        return
-    await update.callback_query.answer()
-    await _ask(update, context, session.id)
+    session = await pressed(update, context, values and await context.services.quiz.start_lesson(
+        update.effective_user.id, values["lesson"]))
+    if session:
+        await _ask(update, context, session.id)
 
 
 async def _replaced(update: Update, context: BotContext) -> None:
@@ -154,10 +148,10 @@ async def answer(update: Update, context: BotContext) -> None:
     session = result.session
     q = Question(session, result.presentation, result.item,  # type: ignore[arg-type]
                  session.position, len(session.items))
-    text, fell_back = _question_text(context, q, result)
-    explanation, fb = _text(context, result.item.explanation)
+    page = Page(context)
+    text = _question_text(page, q, result)
     verdict = t._("✅ <b>Correct.</b>") if result.correct else t._("❌ <b>Not quite.</b>")
-    text += f"\n\n{verdict}\n<i>{explanation}</i>" + fallback_notice(context, fell_back or fb)
+    text += f"\n\n{verdict}\n<i>{page(result.item.explanation)}</i>" + page.notice()
     last = session.position >= len(session.items)
     await show(update, context, text,
                kb.after_answer(t, session.id, last, result.item.lesson_id))
@@ -183,10 +177,7 @@ async def toggle(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
         return
     await query.answer()
-    text, fell_back = _question_text(context, q)
-    markup = kb.question(context.t, q.presentation.id, q.presentation.nonce,
-                         len(q.item.options), True, q.presentation.selected)
-    await show(update, context, text + fallback_notice(context, fell_back), markup)
+    await _show_question(update, context, q)
 
 
 async def next_question(update: Update, context: BotContext) -> None:
@@ -222,10 +213,10 @@ async def progress(update: Update, context: BotContext) -> None:
         r = retention.get(m.module.id)
         if r is None or r.recall is None:
             lines.append(t._("• {module}: lessons {done}/{total}, not practised yet",
-                             module=Html(title), done=m.done, total=m.total))
+                             module=title, done=m.done, total=m.total))
         else:
             lines.append(t._("• {module}: lessons {done}/{total}, recall {recall} "
-                             "({reviewed} of {items} questions practised)", module=Html(title),
+                             "({reviewed} of {items} questions practised)", module=title,
                              done=m.done, total=m.total, recall=t.percent(r.recall),
                              reviewed=r.reviewed, items=r.items))
     await show(update, context, "\n".join(lines), kb.progress(t),

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.common import show_menu
+
+T = TypeVar("T")
+
+
+async def pressed(update: Update, context: BotContext, result: T | None) -> T | None:
+    """Answer the pressed button: plainly when ``result`` holds what it asked for, as an
+    out-of-date button (with the menu) when it is None. Returns ``result``."""
+    if not result:
+        await stale_button(update, context)
+        return None
+    await update.callback_query.answer()
+    return result
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -10,7 +10,6 @@ most likely put the phone down, which says nothing about the memory.
 
 from __future__ import annotations
 
-import json
 import random
 import secrets
 from dataclasses import dataclass
@@ -277,6 +276,3 @@ class QuizService:
                                        sum(recalls) / len(recalls) if recalls else None))
         return out
 
-
-def card_state(card_json: str) -> dict:
-    return json.loads(card_json)

@@ -89,6 +89,3 @@ class UserRepo:
     async def delete(self, user_id: int) -> bool:
         """Delete the user; every other table cascades from ``users``."""
         return await self.db.execute("DELETE FROM users WHERE user_id = ?", (user_id,)) > 0
-
-    async def count(self) -> int:
-        return int(await self.db.scalar("SELECT COUNT(*) FROM users"))
