@@ -19,6 +19,8 @@ from telegram import Update
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.course.markup import html_problems
+
 BOT_ID = 7000000001
 BOT_USERNAME = "toolkit_companion_bot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Toolkit Companion",
@@ -93,7 +95,7 @@ class FakeBotAPI(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = Call(api_method, params)
-        failure = self._take_failure(call)
+        failure = self._take_failure(call) or _unparsable(call)
         if failure is not None:
             return self._fail(call, failure)
         call.result = self._answer(api_method, params)
@@ -217,6 +219,18 @@ class FakeBotAPI(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def _unparsable(call: Call) -> _Failure | None:
+    """Telegram refuses HTML it cannot parse with 400; so does the fake, so that tests see
+    an unescaped value the way officers would (as a message that never arrives)."""
+    if call.params.get("parse_mode") != "HTML" or not call.text:
+        return None
+    problems = html_problems(call.text)
+    if not problems:
+        return None
+    return _Failure("400", None, None, 0, 1,
+                    f"Bad Request: can't parse entities: {problems[0]}")
 
 
 def _as_int(value: Any) -> int:

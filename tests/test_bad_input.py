@@ -151,3 +151,12 @@ async def test_edit_that_changes_nothing_sends_nothing_new(chat, fake):
     await chat.press("Settings")
     assert [c.method for c in chat.replies()] == []
     assert chat.answered_callback() is not None
+
+
+async def test_fake_transport_refuses_html_telegram_cannot_parse(app, fake):
+    """The fake answers unparsable HTML with 400, as Telegram does, so every test above
+    also checks that the bot's messages are valid Telegram HTML."""
+    from telegram.error import BadRequest
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+        await app.bot.send_message(1001, "<b>unclosed & bare")
+    await app.bot.send_message(1001, "<b>closed</b> &amp; escaped")
