@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 
 import pytest
 
@@ -73,12 +74,14 @@ async def test_failed_transaction_rolls_back_only_its_own_writes(tmp_path):
     await db.open()
     store = Store(db)
     try:
+        def insert_then_fail(tx):
+            tx.execute("INSERT INTO users (user_id, chat_id) VALUES (1, 1)")
+            time.sleep(0.01)  # the other coroutine's write is queued meanwhile
+            raise RuntimeError("boom")
+
         async def failing():
             with pytest.raises(RuntimeError):
-                async with db.transaction() as tx:
-                    await tx.execute("INSERT INTO users (user_id, chat_id) VALUES (1, 1)")
-                    await asyncio.sleep(0.01)  # let the other coroutine try to interleave
-                    raise RuntimeError("boom")
+                await db.write(insert_then_fail)
 
         async def succeeding():
             await asyncio.sleep(0.001)

@@ -1,19 +1,20 @@
 """The SQLite connection: WAL, foreign keys, migrations, and serialised transactions.
 
-One aiosqlite connection is one transaction, so every statement goes through one lock:
-interleaving coroutines can never share (or roll back) each other's transaction. Keep
-transactions short and never await a Bot API call inside one.
+One aiosqlite connection is one transaction and one worker thread. Every read is one call
+into that thread (execute and fetch together) and every write transaction is one function
+run there (``Database.write``), so coroutines can never share, interleave with or roll back
+each other's transaction, and a cancelled caller cannot leave one open. A write function is
+plain synchronous sqlite3 code: it cannot await anything, so no Bot API call can happen
+inside a transaction.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -31,7 +32,6 @@ class Database:
         self.path = Path(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -46,7 +46,7 @@ class Database:
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
             await self._conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-            mode = await self._scalar("PRAGMA journal_mode = WAL")
+            mode = await self.scalar("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
             await self.migrate()
@@ -64,71 +64,93 @@ class Database:
             conn, self._conn = self._conn, None
             await conn.close()
 
-    async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        async with self.conn.execute(sql, params) as cur:
-            row = await cur.fetchone()
-        return row[0] if row else None
-
     async def schema_version(self) -> int:
-        async with self._lock:
-            return int(await self._scalar("PRAGMA user_version"))
+        return int(await self.scalar("PRAGMA user_version"))
 
     async def migrate(self, target: int | None = None) -> int:
         """Apply pending migrations in order, each in its own transaction."""
-        current = int(await self._scalar("PRAGMA user_version"))
+        current = await self.schema_version()
         for version, script in MIGRATIONS:
             if version <= current or (target is not None and version > target):
                 continue
-            async with self._lock:
-                await self.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _statements(script):
-                        await self.conn.execute(statement)
-                    await self.conn.execute(f"PRAGMA user_version = {version}")
-                    await self.conn.commit()
-                except BaseException:
-                    await self.conn.rollback()
-                    raise
+            await self.write(_apply, _statements(script), version)
             log.info("Database migrated to version %d", version)
             current = version
         return current
 
-    # --- statements, each serialised with any transaction --------------------------------
+    # --- one hand-off to the connection's thread per call ---------------------------------
+    # aiosqlite runs every call on one worker thread, in the order the calls were queued.
+    # A read (execute and fetch together) and a whole write transaction are each one queued
+    # function, so nothing can interleave inside them and a cancelled caller cannot leave a
+    # transaction open. ``Connection._execute`` is aiosqlite's queue (pinned in pyproject).
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(connection, *args)`` in the database thread, outside any transaction."""
+        aconn = self.conn
+        return await aconn._execute(_call, aconn, fn, args)
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(connection, *args)`` in the database thread inside ``BEGIN IMMEDIATE``:
+        committed when it returns, rolled back when it (or the commit) raises."""
+        aconn = self.conn
+        return await aconn._execute(_call, aconn, _transaction, (fn, args))
+
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self._lock:
-            async with self.conn.execute(sql, params) as cur:
-                return await cur.fetchone()
+        return await self.run(_fetchone, sql, params)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._lock:
-            async with self.conn.execute(sql, params) as cur:
-                return list(await cur.fetchall())
+        return await self.run(_fetchall, sql, params)
 
     async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        async with self._lock:
-            return await self._scalar(sql, params)
+        row = await self.run(_fetchone, sql, params)
+        return row[0] if row else None
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement in autocommit mode; returns the number of rows changed."""
-        async with self._lock:
-            async with self.conn.execute(sql, params) as cur:
-                return cur.rowcount
+        return await self.run(_rowcount, sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.transaction() as tx:
-            await tx.executemany(sql, rows)
+        rows = list(rows)
+        await self.write(lambda conn: conn.executemany(sql, rows))
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction (BEGIN IMMEDIATE) holding the lock; commit or roll back."""
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.rollback()
-                raise
-            await self.conn.commit()
+
+T = TypeVar("T")
+
+
+def _call(aconn: aiosqlite.Connection, fn: Callable[..., Any], args: tuple) -> Any:
+    return fn(aconn._conn, *args)
+
+
+def _transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple) -> T:
+    if conn.in_transaction:  # never happens by design; never build on someone else's work
+        log.error("A transaction was left open; rolling it back")
+        conn.rollback()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        result = fn(conn, *args)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    return result
+
+
+def _apply(conn: sqlite3.Connection, statements: list[str], version: int) -> None:
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def _fetchone(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> sqlite3.Row | None:
+    return conn.execute(sql, params).fetchone()
+
+
+def _fetchall(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+    return conn.execute(sql, params).fetchall()
+
+
+def _rowcount(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:
+    return conn.execute(sql, params).rowcount
 
 
 def _statements(script: str) -> list[str]:

@@ -6,6 +6,7 @@ Each change writes one ``emergency_audit`` row (who, when, old, new) in the same
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from bot.store.db import Database
@@ -59,27 +60,29 @@ class EmergencyRepo:
                   now: str, file_value: Previous) -> Previous:
         """Store the correction and its audit row atomically; returns what it replaced (the
         previous correction, else ``file_value``, the number from the content file)."""
-        async with self.db.transaction() as tx:
-            async with tx.execute(
-                    "SELECT number, verified FROM emergency_overrides "
-                    "WHERE country = ? AND service = ?", (country, service)) as cur:
-                row = await cur.fetchone()
+
+        def change(tx: sqlite3.Connection) -> Previous:
+            row = tx.execute(
+                "SELECT number, verified FROM emergency_overrides "
+                "WHERE country = ? AND service = ?", (country, service)).fetchone()
             old = Previous(row["number"], bool(row["verified"])) if row else file_value
-            await tx.execute(
+            tx.execute(
                 "INSERT INTO emergency_overrides "
                 "(country, service, number, verified, updated_by, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (country, service) DO UPDATE SET "
                 "number = excluded.number, verified = excluded.verified, "
                 "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
                 (country, service, number, int(verified), by, now))
-            await tx.execute(
+            tx.execute(
                 "INSERT INTO emergency_audit (country, service, old_number, old_verified, "
                 "new_number, new_verified, changed_by, changed_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (country, service, old.number,
                  None if old.verified is None else int(old.verified), number, int(verified),
                  by, now))
-        return old
+            return old
+
+        return await self.db.write(change)
 
     async def audit(self, country: str | None = None, limit: int = 100) -> list[AuditEntry]:
         sql = "SELECT * FROM emergency_audit"

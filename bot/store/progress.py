@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from bot.store.db import Database
@@ -21,28 +22,31 @@ class ProgressRepo:
 
     async def record_view(self, user_id: int, lesson_id: str, card: int, now: str) -> None:
         """One card view: the view log, and the lesson's current card."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
+        def view(tx: sqlite3.Connection) -> None:
+            tx.execute(
                 "INSERT INTO card_views (user_id, lesson_id, card, viewed_at) "
                 "VALUES (?, ?, ?, ?)", (user_id, lesson_id, card, now))
-            await tx.execute(
+            tx.execute(
                 "INSERT INTO lesson_progress (user_id, lesson_id, card, started_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, lesson_id) DO UPDATE SET "
                 "card = excluded.card, updated_at = excluded.updated_at",
                 (user_id, lesson_id, card, now, now))
 
+        await self.db.write(view)
+
     async def complete(self, user_id: int, lesson_id: str, now: str) -> bool:
         """Mark the lesson complete; True the first time."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
+        def complete(tx: sqlite3.Connection) -> bool:
+            tx.execute(
                 "INSERT INTO lesson_progress (user_id, lesson_id, card, started_at, updated_at) "
                 "VALUES (?, ?, 1, ?, ?) ON CONFLICT (user_id, lesson_id) DO NOTHING",
                 (user_id, lesson_id, now, now))
-            cur = await tx.execute(
+            return tx.execute(
                 "UPDATE lesson_progress SET completed_at = ?, updated_at = ? "
                 "WHERE user_id = ? AND lesson_id = ? AND completed_at IS NULL",
-                (now, now, user_id, lesson_id))
-            return cur.rowcount > 0
+                (now, now, user_id, lesson_id)).rowcount > 0
+
+        return await self.db.write(complete)
 
     async def states(self, user_id: int) -> dict[str, LessonState]:
         rows = await self.db.fetchall(

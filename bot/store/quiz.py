@@ -86,14 +86,15 @@ class QuizRepo:
 
     # --- sessions ------------------------------------------------------------------------
     async def create_session(self, user_id: int, kind: str, items: list[str], now: str) -> int:
-        async with self.db.transaction() as tx:
+        def create(tx: sqlite3.Connection) -> int:
             # an officer has one live session: older unfinished ones are closed
-            await tx.execute("UPDATE quiz_sessions SET finished_at = ? WHERE user_id = ? AND "
-                             "finished_at IS NULL", (now, user_id))
-            cur = await tx.execute(
+            tx.execute("UPDATE quiz_sessions SET finished_at = ? WHERE user_id = ? AND "
+                       "finished_at IS NULL", (now, user_id))
+            return int(tx.execute(
                 "INSERT INTO quiz_sessions (user_id, kind, items, created_at) VALUES (?, ?, ?, ?)",
-                (user_id, kind, json.dumps(items), now))
-            return int(cur.lastrowid)
+                (user_id, kind, json.dumps(items), now)).lastrowid)
+
+        return await self.db.write(create)
 
     async def session(self, session_id: int) -> Session | None:
         return _session(await self.db.fetchone("SELECT * FROM quiz_sessions WHERE id = ?",
@@ -116,17 +117,18 @@ class QuizRepo:
     # --- presentations -------------------------------------------------------------------
     async def present(self, session_id: int, user_id: int, item_id: str, order: list[int],
                       nonce: str, now: str) -> int:
-        cur_id = await self.db.scalar(
-            "SELECT id FROM quiz_presentations WHERE session_id = ? AND item_id = ? AND "
-            "answered_at IS NULL", (session_id, item_id))
-        if cur_id is not None:
-            return int(cur_id)
-        async with self.db.transaction() as tx:
-            cur = await tx.execute(
+        def present(tx: sqlite3.Connection) -> int:
+            row = tx.execute(
+                "SELECT id FROM quiz_presentations WHERE session_id = ? AND item_id = ? AND "
+                "answered_at IS NULL", (session_id, item_id)).fetchone()
+            if row is not None:
+                return int(row[0])
+            return int(tx.execute(
                 "INSERT INTO quiz_presentations (session_id, user_id, item_id, option_order, "
                 "nonce, shown_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, user_id, item_id, json.dumps(order), nonce, now))
-            return int(cur.lastrowid)
+                (session_id, user_id, item_id, json.dumps(order), nonce, now)).lastrowid)
+
+        return await self.db.write(present)
 
     async def presentation(self, presentation_id: int) -> Presentation | None:
         return _presentation(await self.db.fetchone(
@@ -142,27 +144,29 @@ class QuizRepo:
                             log_json: str, lapse: bool) -> bool:
         """Everything one answer changes, in one transaction. False if already answered
         (a double press or a replay): then nothing is written."""
-        async with self.db.transaction() as tx:
-            cur = await tx.execute(
+        def record(tx: sqlite3.Connection) -> bool:
+            cur = tx.execute(
                 "UPDATE quiz_presentations SET answered_at = ?, correct = ? "
                 "WHERE id = ? AND answered_at IS NULL", (now, int(correct), presentation.id))
             if cur.rowcount == 0:
                 return False
-            await tx.execute(
+            tx.execute(
                 "INSERT INTO quiz_cards (user_id, item_id, card_json, due, last_review, reviews, "
                 "lapses) VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (user_id, item_id) DO UPDATE "
                 "SET card_json = excluded.card_json, due = excluded.due, last_review = "
                 "excluded.last_review, reviews = reviews + 1, lapses = lapses + excluded.lapses",
                 (presentation.user_id, presentation.item_id, card_json, due, now, int(lapse)))
-            await tx.execute(
+            tx.execute(
                 "INSERT INTO review_log (user_id, item_id, rating, correct, duration_ms, "
                 "reviewed_at, log_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (presentation.user_id, presentation.item_id, rating, int(correct), duration_ms,
                  now, log_json))
-            await tx.execute(
+            tx.execute(
                 "UPDATE quiz_sessions SET position = position + 1, correct = correct + ? "
                 "WHERE id = ?", (int(correct), presentation.session_id))
             return True
+
+        return await self.db.write(record)
 
     # --- history -------------------------------------------------------------------------
     async def review_times(self, user_id: int) -> list[str]:

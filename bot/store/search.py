@@ -52,15 +52,18 @@ class SearchRepo:
     async def replace_all(self, documents: Iterable[Document], fingerprint: str) -> None:
         """Swap the whole index in one transaction: searches see the old or the new one."""
         rows = [(d.title, d.keywords, d.body, d.kind, d.item_id, d.locale) for d in documents]
-        async with self.db.transaction() as tx:
-            await tx.execute("DELETE FROM search_index")
-            await tx.executemany(
+
+        def swap(tx: sqlite3.Connection) -> None:
+            tx.execute("DELETE FROM search_index")
+            tx.executemany(
                 "INSERT INTO search_index (title, keywords, body, kind, item_id, locale) "
                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
-            await tx.execute(
+            tx.execute(
                 "INSERT INTO search_meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (FINGERPRINT_KEY, fingerprint))
+
+        await self.db.write(swap)
 
     async def add(self, documents: Iterable[Document]) -> None:
         """Insert more rows (the benchmark's synthetic copies)."""
