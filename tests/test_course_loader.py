@@ -316,3 +316,25 @@ def test_valid_telegram_html(text):
 
 def test_visible_length_counts_entities_once_and_skips_tags():
     assert markup.visible_length("<b>a&amp;b</b>") == 3
+
+
+def test_a_quiz_item_names_the_card_it_tests(tmp_path):
+    content = copy_small(tmp_path)
+    edit(content, ALPHA, '''        sources: ["Alpha source"]
+      - id: alpha-one-2''', '''        sources: ["Alpha source"]
+        card: 2
+      - id: alpha-one-2''')
+    course = load_course(content)
+    assert course.quiz_item("alpha-one-1").card == 2
+    assert course.quiz_item("alpha-one-2").card is None  # the lesson's first card
+
+
+def test_a_quiz_item_naming_a_card_its_lesson_lacks(tmp_path):
+    content = copy_small(tmp_path)
+    edit(content, ALPHA, '''        sources: ["Alpha source"]
+      - id: alpha-one-2''', '''        sources: ["Alpha source"]
+        card: 9
+      - id: alpha-one-2''')
+    _, problems = check_tree(content)
+    assert len(problems) == 1 and "names card 9" in problems[0].message
+    assert problems[0].line == line_of(content, ALPHA, "- id: alpha-one-1")

@@ -113,6 +113,10 @@ def _lesson(r: Reader, node: yaml.Node, module_id: str, settings: Settings) -> L
         r.error(fields["quiz"], f"{owner} has {len(quiz_nodes)} quiz items; at least "
                 f"{minimum} are needed")
     items = [_quiz_item(r, n, module_id, lesson_id or "?") for n in quiz_nodes]
+    for quiz_node, item in zip(quiz_nodes, items, strict=True):
+        if item is not None and item.card is not None and item.card > len(card_nodes):
+            r.error(quiz_node, f"quiz item '{item.id}' names card {item.card}; {owner} has "
+                    f"{len(card_nodes)}")
     reference = r.want(fields.get("reference"), "reference card", owner)
     if lesson_id is None or title is None or None in cards or None in items:
         return None
@@ -122,7 +126,7 @@ def _lesson(r: Reader, node: yaml.Node, module_id: str, settings: Settings) -> L
 
 def _quiz_item(r: Reader, node: yaml.Node, module_id: str, lesson_id: str) -> QuizItem | None:
     fields = r.mapping(node, "quiz item",
-                       {"id", "question", "options", "explanation", "sources"})
+                       {"id", "question", "options", "explanation", "sources"}, {"card"})
     if fields is None:
         return None
     item_id = r.new_id(fields.get("id"), "quiz item")
@@ -148,11 +152,15 @@ def _quiz_item(r: Reader, node: yaml.Node, module_id: str, lesson_id: str) -> Qu
                 "with correct: true)")
     explanation = r.text(fields.get("explanation"), ctx("explanation"), "explanation")
     sources = _sources(r, fields, owner)
+    card = r.integer(fields["card"], "card", 0) if "card" in fields else None
+    if card is not None and card < 1:
+        r.error(fields["card"], f"{owner}: card is the 1-based number of a card of its lesson")
+        card = None
     if item_id is None or question is None or explanation is None or not options \
             or None in options:
         return None
     return QuizItem(item_id, module_id, lesson_id, question, tuple(options),  # type: ignore[arg-type]
-                    explanation, sources)
+                    explanation, sources, card)
 
 
 def read_reference(r: Reader, node: yaml.Node | None) -> list[ReferenceCard] | None:

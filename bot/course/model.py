@@ -32,6 +32,8 @@ class QuizItem:
     options: tuple[QuizOption, ...]
     explanation: Text
     sources: tuple[str, ...]
+    #: the lesson card (1-based) this item tests; ``None``: the lesson's first card
+    card: int | None = None
 
 
 @dataclass(frozen=True)
