@@ -42,3 +42,17 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     # httpx logs every request URL, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    network_loop = logging.getLogger("telegram.ext")  # PTB's _utils modules log here
+    if not any(isinstance(f, _ReportedByTheCaller) for f in network_loop.filters):
+        network_loop.addFilter(_ReportedByTheCaller())
+
+
+class _ReportedByTheCaller(logging.Filter):
+    """PTB's retry loop logs the exception it gives up on with its traceback, then raises it:
+    ``bot.run`` turns that exception into one sentence for the operator, so the traceback
+    is dropped here (the record's one line stays)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "Aborting" in record.getMessage():
+            record.exc_info, record.exc_text = None, None
+        return True
