@@ -11,6 +11,7 @@ inside a transaction.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -40,9 +41,8 @@ class Database:
         return self._conn
 
     async def open(self) -> None:
-        folder = self.path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            _private_files(self.path)
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
             await self._conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
@@ -114,6 +114,30 @@ class Database:
 
 
 T = TypeVar("T")
+
+#: The database holds officers' ids, progress and answers: only the bot's user may read it.
+FILE_MODE, FOLDER_MODE = 0o600, 0o700
+
+
+def _private_files(path: Path) -> None:
+    """Create the database's folder 0700 and the file 0600 before SQLite opens it.
+
+    SQLite creates a new file 0644 less the umask, and its -wal and -shm files with the mode
+    of the database file (it sets that mode itself, whatever the umask): so creating the file
+    0600 first makes all three private under any umask. Files left by an older version are
+    tightened. A folder that already exists is not ours to change (it may be /var/lib or a
+    shared volume): a warning says when others can list it."""
+    folder = path.parent
+    if not folder.is_dir():
+        folder.mkdir(parents=True, mode=FOLDER_MODE, exist_ok=True)
+        os.chmod(folder, FOLDER_MODE)  # mkdir's mode is reduced by the umask
+    elif folder.stat().st_mode & 0o077:
+        log.warning("The database folder %s can be read by other users; chmod 700 it",
+                    folder)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o777 != FILE_MODE:
+            os.chmod(file, FILE_MODE)
 
 
 def _call(aconn: aiosqlite.Connection, fn: Callable[..., Any], args: tuple) -> Any:
