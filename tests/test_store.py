@@ -38,31 +38,6 @@ async def test_migrations_from_empty_and_reopen_is_idempotent(tmp_path):
         await db.close()
 
 
-@pytest.mark.parametrize("previous", [v for v, _ in MIGRATIONS[:-1]] or [0])
-async def test_upgrade_from_each_previous_version_keeps_rows(tmp_path, previous):
-    path = tmp_path / "old.sqlite3"
-    db = Database(path)
-    db._conn = None
-    # build the database as an older release left it
-    import aiosqlite
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    db._conn = conn
-    conn.row_factory = sqlite3.Row
-    await db.migrate(target=previous)
-    if previous >= 1:
-        await conn.execute("INSERT INTO users (user_id, chat_id, locale) VALUES (5, 5, 'ru')")
-    await db.close()
-    db = Database(path)
-    await db.open()
-    try:
-        assert await db.schema_version() == LATEST
-        if previous >= 1:
-            user = await Store(db).users.get(5)
-            assert user.locale == "ru"
-    finally:
-        await db.close()
-
-
 async def test_database_in_unwritable_place_is_a_clear_startup_error(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.migrations import MIGRATIONS
+from bot.store.migrations import MIGRATIONS, TableRebuild
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +67,18 @@ class Database:
     async def schema_version(self) -> int:
         return int(await self.scalar("PRAGMA user_version"))
 
-    async def migrate(self, target: int | None = None) -> int:
-        """Apply pending migrations in order, each in its own transaction."""
+    async def migrate(self, target: int | None = None,
+                      migrations: Sequence[tuple[int, str]] = MIGRATIONS) -> int:
+        """Apply pending migrations in order, each in its own transaction; one that rebuilds
+        a table (``TableRebuild``) with foreign keys off (see ``bot/store/migrations.py``)."""
         current = await self.schema_version()
-        for version, script in MIGRATIONS:
+        for version, script in migrations:
             if version <= current or (target is not None and version > target):
                 continue
-            await self.write(_apply, _statements(script), version)
+            if isinstance(script, TableRebuild):
+                await self.run(_apply_rebuild, _statements(script), version)
+            else:
+                await self.write(_apply, _statements(script), version)
             log.info("Database migrated to version %d", version)
             current = version
         return current
@@ -163,6 +168,31 @@ def _apply(conn: sqlite3.Connection, statements: list[str], version: int) -> Non
     for statement in statements:
         conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def _apply_rebuild(conn: sqlite3.Connection, statements: list[str], version: int) -> None:
+    """SQLite's 12-step procedure for a table rebuild: foreign keys off outside the
+    transaction, the rebuild and a foreign key check inside it, foreign keys back on."""
+    enabled = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        if conn.execute("PRAGMA foreign_keys").fetchone()[0]:
+            raise sqlite3.OperationalError("foreign keys cannot be turned off for migration "
+                                           f"{version}: a transaction is open")
+        _transaction(conn, _apply_checked, (statements, version))
+    finally:
+        if enabled:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _apply_checked(conn: sqlite3.Connection, statements: list[str], version: int) -> None:
+    _apply(conn, statements, version)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise sqlite3.IntegrityError(
+            f"migration {version} would leave {len(broken)} row(s) pointing nowhere, in "
+            f"{', '.join(tables)}; nothing was changed")
 
 
 def _fetchone(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> sqlite3.Row | None:
