@@ -186,7 +186,10 @@ class PrivateRecords:
         record = self.previous(*args, **kwargs)
         own = _is_under(record.name, OWN_LOGGERS)
         if own or _is_under(record.name, _SAFE_LOGGERS):
-            message = record.getMessage()
+            try:
+                message = record.getMessage()
+            except Exception:  # a faulty log call must not break the code that made it
+                message = f"{record.msg} {MASK}"
         elif not record.args:
             message = str(record.msg)
         else:

@@ -116,6 +116,7 @@ def test_other_libraries_arguments_are_masked_unless_known_safe(records):
     lib.info("%d%% of %s", 50, NAME)
     lib.info("no arguments")
     logging.getLogger("bot.privacy-test").info("our own: %s", "kept")
+    logging.getLogger("bot.privacy-test").info("a faulty call: %d", "not a number")
     texts = [text for name, _, text in records
              if name in ("privacy-test-library", "bot.privacy-test")]
     assert texts == [
@@ -127,6 +128,7 @@ def test_other_libraries_arguments_are_masked_unless_known_safe(records):
         f"{MASK}% of {MASK}",
         "no arguments",
         "our own: kept",
+        f"a faulty call: %d {MASK}",
     ]
 
 
