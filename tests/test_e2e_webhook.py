@@ -84,13 +84,23 @@ def test_webhook_accepts_only_updates_with_the_secret(tmp_path):
                         lambda c: c.method == "sendMessage" and "lang:ru" in c.callback_data(),
                         STEP_TIMEOUT)
             assert sent.chat_id == 515151
-            bot.proc.send_signal(signal.SIGINT)
-            assert bot.proc.wait(timeout=EXIT_TIMEOUT) == 0
+            _stop(bot)
         finally:
             bot.kill()
-        out, err = bot.output()
-        for secret in (TOKEN, TOKEN.split(":", 1)[1], SECRET):
-            assert secret not in out and secret not in err
+        _assert_not_printed(bot, TOKEN, TOKEN.split(":", 1)[1], SECRET)
+
+
+def _stop(bot: BotProcess) -> None:
+    """SIGINT, and a clean exit."""
+    bot.proc.send_signal(signal.SIGINT)
+    assert bot.proc.wait(timeout=EXIT_TIMEOUT) == 0
+
+
+def _assert_not_printed(bot: BotProcess, *secrets: str) -> str:
+    out, err = bot.output()
+    for secret in secrets:
+        assert secret not in out and secret not in err
+    return err
 
 
 def _overrides(db_path) -> list[tuple]:
@@ -156,11 +166,8 @@ def test_without_webhook_secret_a_forged_admin_update_changes_nothing(tmp_path):
             wait(api, bot, "the admin's confirmation",
                  lambda c: c.method == "sendMessage" and c.chat_id == admin_id, STEP_TIMEOUT)
             assert _overrides(db_path) == [("KZ", "ambulance", "104", admin_id)]
-            bot.proc.send_signal(signal.SIGINT)
-            assert bot.proc.wait(timeout=EXIT_TIMEOUT) == 0
+            _stop(bot)
         finally:
             bot.kill()
-        out, err = bot.output()
-        for value in (TOKEN, TOKEN.split(":", 1)[1], secret):
-            assert value not in out and value not in err
+        err = _assert_not_printed(bot, TOKEN, TOKEN.split(":", 1)[1], secret)
         assert "random secret" in err, "the operator is told that the secret is generated"
