@@ -101,7 +101,7 @@ def private_traceback(error: BaseException) -> str:
 
 # --- third-party records ---------------------------------------------------------------------
 def _update_id(update: Any) -> str:
-    return f"update {getattr(update, 'update_id', MASK)}"
+    return str(getattr(update, "update_id", MASK))
 
 
 _ALL = None

@@ -121,7 +121,7 @@ def test_other_libraries_arguments_are_masked_unless_known_safe(records):
              if name in ("privacy-test-library", "bot.privacy-test")]
     assert texts == [
         f"executing {MASK}",
-        f"Processing update update {MASK}",
+        f"Processing update {MASK}",
         "Received Update with ID 77 on Webhook",
         f"Calling Bot API endpoint `sendMessage` with parameters `{MASK}`",
         f"{MASK} said {MASK}",
