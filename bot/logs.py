@@ -34,7 +34,8 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-_TOKEN_SHAPE = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
+#: A bot token, also inside a URL (``.../bot123456:AA...``, where ``\b`` would not match).
+_TOKEN_SHAPE = re.compile(r"(?<![0-9])\d{6,12}:[A-Za-z0-9_-]{30,}")
 
 #: Loggers whose records are our own code's: trusted, and checked by tests/test_privacy.py.
 OWN_LOGGERS = ("bot", "__main__")

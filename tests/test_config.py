@@ -57,8 +57,10 @@ def test_log_records_are_redacted(caplog):
         except RuntimeError:
             logger.exception("boom")
         logger.info("other token 987654321:%s", "B" * 35)
+        logger.info("GET https://api.telegram.org/bot987654321:%s/getMe", "C" * 35)
     assert TOKEN not in caplog.text
     assert "B" * 35 not in caplog.text
+    assert "C" * 35 not in caplog.text, "a token of the right shape inside a URL"
     assert "***" in caplog.text
 
 

@@ -164,3 +164,24 @@ def test_the_pseudonym_command_gives_what_the_log_says(monkeypatch, capsys):
     set_pseudonym_key(token)
     assert capsys.readouterr().out.split() == [str(USER_ID), pseudonym(USER_ID),
                                                "42", pseudonym(42)]
+
+
+async def test_httpx_and_httpcore_at_debug_log_no_text_or_ids(records, monkeypatch):
+    """The real HTTP client PTB uses, against the fake Bot API on 127.0.0.1."""
+    from fake_api_server import FakeApiServer
+    from telegram import Bot
+
+    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                     "all_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+    token = "123456789:AAHfake-token-for-tests_abcdefghijklmnop"
+    with FakeApiServer(token=token) as api:
+        bot = Bot(token, base_url=api.base_url)
+        async with bot:
+            await bot.send_message(USER_ID, f"{TYPED} {NAME}")
+        assert api.of("sendMessage")[0].text == f"{TYPED} {NAME}"
+    names = {name for name, _, _ in records}
+    assert {"httpx", "httpcore.http11"} <= names | {n.rsplit(".", 1)[0] for n in names}, names
+    for private in (str(USER_ID), NAME, TYPED, token.split(":", 1)[1]):
+        leaks = [(name, text[:300]) for name, _, text in records if private in text]
+        assert not leaks, f"{private!r} reached the log: {leaks[:3]}"
