@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.numerals import read_int
 from bot.sandbox import Call, FakeBotAPI, UpdateFactory, to_update
 
 _TAG = re.compile(r"<[^>]+>")
@@ -92,7 +93,7 @@ async def run_demo(settings: Settings, *, user_id: int, language_code: str | Non
             if not line.strip():
                 continue
             data = _press(transcript, line.strip(), users)
-            if data is None and line.strip().isdigit():
+            if data is None and read_int(line) is not None:
                 transcript._print(f"(there is no button {line.strip()})")
                 continue
             await app.process_update(to_update(data or users.text(line), app.bot))
@@ -100,9 +101,10 @@ async def run_demo(settings: Settings, *, user_id: int, language_code: str | Non
 
 
 def _press(transcript: Transcript, line: str, users: UpdateFactory) -> dict | None:
-    if not line.isdigit():
+    number = read_int(line)  # a number in any script presses that button
+    if number is None:
         return None
-    index = int(line) - 1
+    index = number - 1
     if not 0 <= index < len(transcript.buttons):
         return None
     button = transcript.buttons[index]
