@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.handlers.common import show
+from bot.handlers.common import answer_button, show
 from bot.i18n import Html
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
@@ -23,8 +23,8 @@ def admin_only(handler: Handler) -> Handler:
     async def guarded(update: Update, context: BotContext) -> None:
         if not context.accounts.is_admin(context.user, update.effective_user.id):
             if update.callback_query is not None:
-                await update.callback_query.answer(
-                    context.t.label("This is for administrators only."), show_alert=True)
+                await answer_button(update, context.t.label("This is for administrators only."),
+                                    alert=True)
             else:
                 await show(update, context, context.t._("This is for administrators only."),
                            edit=False)

@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ChatMemberHandler
 
 from bot.context import BotContext
+from bot.handlers.common import answer_button
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ async def on_error(update: object, context: BotContext) -> None:
                            "Please try again, or send /start.")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_button(update)
         if update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, text)
     except Exception as exc:

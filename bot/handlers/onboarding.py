@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import BotContext
 from bot.countries import OTHER, country_name
-from bot.handlers.common import show, show_menu
+from bot.handlers.common import answer_button, show, show_menu
 from bot.handlers.stale import stale_button
 from bot.i18n import N_, Html
 from bot.store import User
@@ -100,7 +100,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
         return
     was_onboarded = context.user is not None and context.user.onboarded
     context.user, context.t = user, context.services.catalogs.get(user.locale)
-    await query.answer()
+    await answer_button(update)
     if was_onboarded:
         await show_menu(update, context, note=context.t.label(
             "Language changed to {language}.", language=context.t.language_name))
@@ -120,7 +120,7 @@ async def choose_country(update: Update, context: BotContext) -> None:
         return
     was_onboarded = context.user.onboarded
     context.user = user
-    await query.answer()
+    await answer_button(update)
     if was_onboarded:
         await context.services.reminders.follow_country(user.user_id, user.country)
         name = (context.t.label("another country") if user.country == OTHER
@@ -136,7 +136,7 @@ async def accept_privacy(update: Update, context: BotContext) -> None:
     user = await context.accounts.accept_privacy(query.from_user.id, update.effective_chat.id)
     await context.services.reminders.ensure(user.user_id, user.country)
     context.user = user
-    await query.answer()
+    await answer_button(update)
     await show_step(update, context, user, edit=True)
 
 
@@ -160,21 +160,39 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 
 
 async def forget_command(update: Update, context: BotContext) -> None:
-    t = context.t
+    t, user = context.t, context.user
+    edit = update.callback_query is not None
+    if user is None:
+        await show(update, context, t._(
+            "The bot stores nothing about you, so there is nothing to delete. Send /start if "
+            "you want to begin."), keyboards.start_again(t), edit=edit)
+        return
     await show(update, context, t._(
         "<b>Delete everything?</b>\nThis deletes your language, country, progress, quiz "
         "history and reminders from the bot. It cannot be undone."),
-        keyboards.forget_confirm(t), edit=update.callback_query is not None)
+        keyboards.forget_confirm(t, keyboards.forget_since(user.created_at)), edit=edit)
 
 
 async def forget_answer(update: Update, context: BotContext) -> None:
+    """Yes deletes everything, once. Any other prompt's button afterwards (older or newer,
+    yes or cancel) says the data is already deleted, and never touches an account begun
+    after the deletion."""
     query = update.callback_query
     values = cb.FORGET.unpack(query.data)
     if values is None or values["answer"] not in ("yes", "no"):
         await stale_button(update, context)
         return
-    await query.answer()
-    t = context.t
+    t, user = context.t, context.user
+    if user is None or keyboards.forget_since(user.created_at) != values["since"]:
+        await answer_button(update, t.label("Already deleted."))
+        await show(update, context, t._(
+            "Your data was already deleted: this button belongs to the account you deleted, "
+            "so it changes nothing.") if user is not None else t._(
+            "Your data is already deleted: the bot stores nothing about you. Send /start if "
+            "you want to begin again."),
+            keyboards.back_to_menu(t) if user is not None else keyboards.start_again(t))
+        return
+    await answer_button(update)
     if values["answer"] == "no":
         await show_menu(update, context, note=t.label("Nothing was deleted."))
         return
@@ -182,7 +200,7 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     context.user = None
     await show(update, context, t._(
         "Done: everything the bot stored about you has been deleted. Send /start if you want "
-        "to begin again."))
+        "to begin again."), keyboards.start_again(t))
 
 
 async def settings_screen(update: Update, context: BotContext) -> None:

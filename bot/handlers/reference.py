@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.context import BotContext
 from bot.countries import OTHER, country_name
 from bot.handlers.admin import admin_only
-from bot.handlers.common import Page, show
+from bot.handlers.common import Page, answer_button, show
 from bot.handlers.menu import Menu
 from bot.handlers.stale import stale_button
 from bot.i18n import N_
@@ -57,7 +57,7 @@ async def topic_screen(update: Update, context: BotContext) -> None:
     if not topic:
         await stale_button(update, context)
         return
-    await update.callback_query.answer()
+    await answer_button(update)
     t, page = context.t, Page(context)
     entries = [(c.id, page(c.title), c.sensitive) for c in topic.cards]
     text = t.ngettext("🩺 <b>{topic}</b>\n{n} card. Choose one.",
@@ -81,7 +81,7 @@ async def card_screen(update: Update, context: BotContext) -> None:
     if not view:
         await stale_button(update, context)
         return
-    await update.callback_query.answer()
+    await answer_button(update)
     await show_card(update, context, view)
 
 
@@ -131,7 +131,7 @@ async def emergency_button(update: Update, context: BotContext) -> None:
     if code is None or (code != OTHER and code not in context.services.emergency.countries()):
         await stale_button(update, context)
         return
-    await update.callback_query.answer()
+    await answer_button(update)
     await show_emergency(update, context, code)
 
 

@@ -10,7 +10,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, Services
-from bot.handlers.common import show
+from bot.handlers.common import answer_button, show
 from bot.handlers.menu import Menu
 from bot.handlers.stale import stale_button
 from bot.i18n import Html
@@ -67,7 +67,7 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     else:
         await stale_button(update, context)
         return
-    await update.callback_query.answer(context.t.label("Saved."))
+    await answer_button(update, context.t.label("Saved."))
     await reminder_screen(update, context)
 
 
@@ -108,7 +108,7 @@ async def timezone_button(update: Update, context: BotContext) -> None:
         return
     user = context.user
     await context.services.reminders.set_timezone(user.user_id, user.country, TIMEZONES[index])
-    await update.callback_query.answer(context.t.label("Saved."))
+    await answer_button(update, context.t.label("Saved."))
     await reminder_screen(update, context)
 
 

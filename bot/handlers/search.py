@@ -107,11 +107,11 @@ def _protected(context: BotContext, count: int) -> InlineQueryResultArticle:
 
 
 async def inline_query(update: Update, context: BotContext) -> None:
-    query = update.inline_query
+    inline = update.inline_query
     reference = context.services.reference
-    if query.query.strip():
+    if inline.query.strip():
         results = await context.services.search.search(
-            query.query, context.t.locale, limit=INLINE_RESULTS * 2, kinds=("ref",))
+            inline.query, context.t.locale, limit=INLINE_RESULTS * 2, kinds=("ref",))
         cards = [c for c in results.items if isinstance(c, ReferenceCard)]
     else:
         cards = reference.top_cards()
@@ -120,7 +120,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     articles = [_article(context, v) for v in views[:INLINE_RESULTS]]
     if protected:
         articles.append(_protected(context, protected))
-    await query.answer(articles, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+    await inline.answer(articles, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
 
 
 def register(app: Application) -> None:

@@ -65,8 +65,21 @@ def settings(t: Translator) -> Markup:
     ])
 
 
-def forget_confirm(t: Translator) -> Markup:
+def forget_confirm(t: Translator, since: str) -> Markup:
+    """``since``: the account the prompt belongs to (``forget_since``)."""
     return Markup([
-        [Button(t.label("Yes, delete everything"), callback_data=cb.FORGET.pack(answer="yes"))],
-        [Button(t.label("Cancel"), callback_data=cb.FORGET.pack(answer="no"))],
+        [Button(t.label("Yes, delete everything"),
+                callback_data=cb.FORGET.pack(answer="yes", since=since))],
+        [Button(t.label("Cancel"), callback_data=cb.FORGET.pack(answer="no", since=since))],
     ])
+
+
+def forget_since(created_at: str) -> str:
+    """An account's start as callback data: its digits (``20261201050000123``)."""
+    return "".join(ch for ch in created_at if ch.isascii() and ch.isdigit()) or "0"
+
+
+def start_again(t: Translator) -> Markup:
+    """After everything was deleted: begin again (the first onboarding step)."""
+    return Markup([[Button("🔄 " + t.label("Start again"),
+                           callback_data=cb.MENU.pack(item="home"))]])
