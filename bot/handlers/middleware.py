@@ -12,9 +12,9 @@ from bot.handlers.onboarding import show_step
 from bot.ui import callbacks as cb
 
 #: What works before onboarding is complete; everything else leads to the next step.
-OPEN_COMMANDS = frozenset({"start", "help", "language", "privacy", "forget"})
+OPEN_COMMANDS = frozenset({"start", "help", "language", "privacy", "forget", "emergency"})
 OPEN_BUTTONS = frozenset({cb.LANG.prefix, cb.COUNTRY.prefix, cb.PRIVACY_OK.prefix,
-                          cb.FORGET.prefix})
+                          cb.FORGET.prefix, cb.EMERGENCY.prefix, cb.EMERGENCY_COUNTRY.prefix})
 
 
 async def load_visitor(update: Update, context: BotContext) -> None:

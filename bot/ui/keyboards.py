@@ -36,7 +36,8 @@ def privacy_ok(t: Translator) -> Markup:
 
 
 def main_menu(t: Translator, *, resume: bool = False) -> Markup:
-    menu = []
+    menu = [[Button("🚨 " + t.label("Emergency numbers"), callback_data=cb.EMERGENCY.pack(
+        code="me"))]]
     if resume:
         menu.append([Button("▶️ " + t.label("Continue where I left off"),
                             callback_data=cb.MENU.pack(item="resume"))])

@@ -69,15 +69,24 @@ def results(t: Translator, entries: Sequence[tuple[str, str, str, bool]]) -> Mar
     return Markup([*buttons, [_reference(t), _home(t)]])
 
 
-def emergency(t: Translator) -> Markup:
-    return Markup([
-        [Button("🌍 " + t.label("Other countries"),
-                callback_data=cb.EMERGENCY.pack(code="other"))],
-        [_reference(t), _home(t)],
-    ])
+def emergency(t: Translator, onboarded: bool = True) -> Markup:
+    """Before onboarding the next step follows as its own message: no menu buttons here."""
+    other = [Button("🌍 " + t.label("Other countries"),
+                    callback_data=cb.EMERGENCY.pack(code="other"))]
+    return Markup([other, [_reference(t), _home(t)]] if onboarded else [other])
 
 
-def emergency_countries(t: Translator, codes: Sequence[str]) -> Markup:
+def emergency_countries(t: Translator, codes: Sequence[str], onboarded: bool = True) -> Markup:
     buttons = [Button(country_name(code, t.locale), callback_data=cb.EMERGENCY.pack(code=code))
                for code in codes]
-    return Markup([*rows(buttons, 2), [_reference(t), _home(t)]])
+    return Markup([*rows(buttons, 2), [_reference(t), _home(t)]] if onboarded
+                  else rows(buttons, 2))
+
+
+def emergency_country_question(t: Translator, codes: Sequence[str], other: str) -> Markup:
+    """``/emergency`` before the officer's country is known: the country, then its numbers."""
+    buttons = [Button(country_name(code, t.locale),
+                      callback_data=cb.EMERGENCY_COUNTRY.pack(code=code)) for code in codes]
+    buttons.append(Button(t.label("Another country"),
+                          callback_data=cb.EMERGENCY_COUNTRY.pack(code=other)))
+    return Markup(rows(buttons, 2))
