@@ -11,6 +11,7 @@ from telegram.ext import Application, ChatMemberHandler
 
 from bot.context import BotContext
 from bot.handlers.common import answer_button
+from bot.ui import keyboards
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ async def on_error(update: object, context: BotContext) -> None:
         if update.callback_query is not None:
             await answer_button(update)
         if update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text)
+            await context.bot.send_message(update.effective_chat.id, text,
+                                           reply_markup=keyboards.back_to_menu(context.t))
     except Exception as exc:
         log.warning("Could not tell the user about the error: %s", exc)
 

@@ -25,6 +25,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("emergency", N_("Emergency numbers for your country")),
     ("progress", N_("Your progress and predicted recall")),
     ("reminder", N_("Set or turn off your daily reminder")),
+    ("settings", N_("Language, country, reminders and your data")),
     ("help", N_("What this bot can do")),
     ("language", N_("Change the language")),
     ("privacy", N_("What the bot stores about you")),
@@ -64,7 +65,9 @@ async def show_language(update: Update, context: BotContext, *, edit: bool,
     text = t._("<b>Welcome to Toolkit Companion.</b>\nShort lessons, refresher quizzes and quick "
                "guidance after your course on policing and public health.\n\nChoose your "
                "language:") if welcome else t._("Choose your language:")
-    markup = keyboards.languages(context.services.catalogs.locales, t.locale)
+    onboarded = context.user is not None and context.user.onboarded
+    markup = keyboards.languages(context.services.catalogs.locales, t.locale,
+                                 back=t if onboarded and not welcome else None)
     await show(update, context, text, markup, edit=edit)
 
 
@@ -217,7 +220,8 @@ async def settings_screen(update: Update, context: BotContext) -> None:
 
 async def country_screen(update: Update, context: BotContext) -> None:
     t = context.t
-    await show(update, context, t._("Which country do you serve in?"), keyboards.countries(t))
+    await show(update, context, t._("Which country do you serve in?"),
+               keyboards.countries(t, back=True))
 
 
 def register(app: Application) -> None:
@@ -226,6 +230,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
     app.add_handler(CommandHandler("privacy", privacy_command, filters=PRIVATE))
     app.add_handler(CommandHandler("forget", forget_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("settings", settings_screen, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(choose_language, pattern=cb.LANG.pattern))
     app.add_handler(CallbackQueryHandler(choose_country, pattern=cb.COUNTRY.pattern))
     app.add_handler(CallbackQueryHandler(accept_privacy, pattern=cb.PRIVACY_OK.pattern))

@@ -19,6 +19,7 @@ from bot.i18n import N_, Html
 from bot.services.emergency import SERVICES, InvalidCorrection
 from bot.services.reference import CardView
 from bot.ui import callbacks as cb
+from bot.ui import keyboards
 from bot.ui import reference as kb
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -193,13 +194,13 @@ async def emergency_set(update: Update, context: BotContext) -> None:
     t, args = context.t, [a for a in (context.args or []) if a]
     flag = args[3].lower() if len(args) == 4 else "verified"
     if len(args) not in (3, 4) or flag not in ("verified", "unverified"):
-        await show(update, context, _usage(context), edit=False)
+        await show(update, context, _usage(context), keyboards.back_to_menu(context.t), edit=False)
         return
     try:
         change = await context.services.emergency.correct(
             update.effective_user.id, args[0], args[1], args[2], flag == "verified")
     except InvalidCorrection:
-        await show(update, context, _usage(context), edit=False)
+        await show(update, context, _usage(context), keyboards.back_to_menu(context.t), edit=False)
         return
     values = {"country": country_name(change.country, t.locale),
               "service": t.label(SERVICE_NAMES[change.service]), "number": change.number}
@@ -210,7 +211,7 @@ async def emergency_set(update: Update, context: BotContext) -> None:
     lines.append(t._("Before: {number}.", number=change.old.number)
                  if change.old.number else t._("There was no number for this service before."))
     lines.append(t._("The change is recorded in the audit log."))
-    await show(update, context, "\n".join(lines), edit=False)
+    await show(update, context, "\n".join(lines), keyboards.back_to_menu(t), edit=False)
 
 
 def register(app: Application, menu: Menu) -> None:

@@ -16,19 +16,26 @@ def rows(buttons: Sequence[Button], width: int) -> list[list[Button]]:
     return [list(buttons[i:i + width]) for i in range(0, len(buttons), width)]
 
 
-def languages(locales: Sequence[str], suggested: str | None) -> Markup:
-    """Every language under its own name; the suggested one first."""
+def languages(locales: Sequence[str], suggested: str | None,
+              back: Translator | None = None) -> Markup:
+    """Every language under its own name; the suggested one first. ``back``: opened from
+    the settings, with a Back button to them (labelled in that translator's language)."""
     ordered = sorted(locales, key=lambda loc: loc != suggested)
     buttons = [Button(LANGUAGE_NAMES[loc], callback_data=cb.LANG.pack(locale=loc))
                for loc in ordered]
-    return Markup(rows(buttons, 2))
+    return Markup(rows(buttons, 2) + ([_back_to_settings(back)] if back else []))
 
 
-def countries(t: Translator) -> Markup:
+def countries(t: Translator, back: bool = False) -> Markup:
     buttons = [Button(country_name(code, t.locale), callback_data=cb.COUNTRY.pack(code=code))
                for code in COURSE_COUNTRIES]
     buttons.append(Button(t.label("Another country"), callback_data=cb.COUNTRY.pack(code=OTHER)))
-    return Markup(rows(buttons, 2))
+    return Markup(rows(buttons, 2) + ([_back_to_settings(t)] if back else []))
+
+
+def _back_to_settings(t: Translator) -> list[Button]:
+    return [Button(t.label("◀ Back"), callback_data=cb.MENU.pack(item="settings")),
+            Button("🏠 " + t.label("Main menu"), callback_data=cb.MENU.pack(item="home"))]
 
 
 def privacy_ok(t: Translator) -> Markup:

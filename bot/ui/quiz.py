@@ -114,4 +114,5 @@ def timezones(t: Translator, labels: Sequence[str]) -> Markup:
     buttons = [Button(label, callback_data=cb.TIMEZONE.pack(zone=i)) for i, label in
                enumerate(labels)]
     return Markup([*rows(buttons, 2), [Button("⏰ " + t.label("Reminders"),
-                                              callback_data=cb.MENU.pack(item="reminders"))]])
+                                              callback_data=cb.MENU.pack(item="reminders")),
+                                       _home(t)]])
