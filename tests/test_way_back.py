@@ -99,7 +99,7 @@ async def test_every_screen_has_a_way_back(app, chat_factory, content, locale, e
     assert crawler.failures == [], "\n".join(map(repr, crawler.failures))
     # every kind of button was pressed, but those of onboarding (priv) and of /emergency
     # before onboarding (ecty, in test_emergency_first.py)
-    assert {r.prefix for r in cb.ROUTES} - {"priv", "ecty", "sp"} <= set(crawler.per_prefix), \
+    assert {r.prefix for r in cb.ROUTES} - {"priv", "ecty"} <= set(crawler.per_prefix), \
         crawler.per_prefix
     assert crawler.checked > 150
     assert errors == []

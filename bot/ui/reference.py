@@ -57,8 +57,11 @@ def card(t: Translator, topic_id: str, lessons: Sequence[tuple[str, str]]) -> Ma
                     _home(t)]])
 
 
-def results(t: Translator, entries: Sequence[tuple[str, str, str, bool]]) -> Markup:
-    """``entries``: (kind ``ref`` | ``lesson``, id, localized title, sensitive)."""
+def results(t: Translator, entries: Sequence[tuple[str, str, str, bool]], *,
+            more: tuple[str, int] | None = None,
+            previous: tuple[str, int] | None = None) -> Markup:
+    """``entries``: (kind ``ref`` | ``lesson``, id, localized title, sensitive); ``more`` and
+    ``previous``: (key, page) of the next and previous pages of results, if any."""
     buttons = []
     for kind, item_id, title, sensitive in entries:
         if kind == "ref":
@@ -66,7 +69,14 @@ def results(t: Translator, entries: Sequence[tuple[str, str, str, bool]]) -> Mar
         else:
             buttons.append([Button("📖 " + title,
                                    callback_data=cb.CARD.pack(lesson=item_id, card=1))])
-    return Markup([*buttons, [_reference(t), _home(t)]])
+    pages = []
+    if previous is not None:
+        pages.append(Button(t.label("◀ Previous"), callback_data=cb.SEARCH_PAGE.pack(
+            key=previous[0], page=previous[1])))
+    if more is not None:
+        pages.append(Button(t.label("More ▶"), callback_data=cb.SEARCH_PAGE.pack(
+            key=more[0], page=more[1])))
+    return Markup([*buttons, *([pages] if pages else []), [_reference(t), _home(t)]])
 
 
 def emergency(t: Translator, onboarded: bool = True) -> Markup:
