@@ -2,15 +2,22 @@
 
 Each bot message is printed with its buttons numbered (``[1] English  [2] Русский``). A line
 holding only a number presses that button of the latest message that has buttons; any other
-line is sent as a text message from the demo user. End of input ends the demo.
+line is sent as a text message from the demo user. End of input ends the demo. The state is
+kept in ``DATABASE_PATH`` like the real bot's, so a second run goes on from the first; with
+``--fresh`` the run starts from an empty database of its own, removed at the end.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import re
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application, running
@@ -75,6 +82,17 @@ class Transcript:
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+
+@contextmanager
+def fresh_database(settings: Settings, fresh: bool) -> Iterator[Settings]:
+    """``--fresh``: the settings with a new, empty database in a temporary folder, removed
+    afterwards; otherwise the settings as they are (the state in ``DATABASE_PATH``)."""
+    if not fresh:
+        yield settings
+        return
+    with tempfile.TemporaryDirectory(prefix="toolkit-demo-") as folder:
+        yield dataclasses.replace(settings, database_path=Path(folder) / "demo.sqlite3")
 
 
 async def run_demo(settings: Settings, *, user_id: int, language_code: str | None,
