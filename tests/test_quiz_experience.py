@@ -12,8 +12,10 @@ from babel.messages.pofile import read_po, write_po
 from conftest import app_over, load_content
 from harness import Chat
 
+from bot.handlers.quiz_screens import CORRECT, PARTLY, UNKNOWN, WRONG, outcome
 from bot.i18n import FSI, LANGUAGE_NAMES, PDI
 from bot.sandbox import UpdateFactory
+from bot.services.quiz import Answer
 
 LOCALES = ["en", "fa"]
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query id is invalid"
@@ -117,19 +119,6 @@ async def test_quiz_with_nothing_answered_yet_just_shows_the_question(app, chat,
     assert "Question 1 of 5" in chat.last.text and "qr:" not in str(chat.last.callback_data())
 
 
-async def test_start_over_of_someone_elses_quiz_is_refused(app, chat_factory, content):
-    lesson = content.course.modules[0].lessons[0]
-    first, second = chat_factory(7710), chat_factory(7711)
-    await first.onboard()
-    await second.onboard()
-    await first.press_data(f"done:{lesson.id}")
-    await first.send("/quiz")
-    session = await app.bot_data.services.store.quiz.live_session(first.user_id)
-    await second.press_data(f"qr:{session.id}")
-    assert "out of date" in second.answered_callback().params["text"]
-    assert (await app.bot_data.services.store.quiz.live_session(first.user_id)).id == session.id
-
-
 # --- 4. answers that teach -------------------------------------------------------------------
 @pytest.mark.parametrize("locale", LOCALES)
 async def test_several_answers_shows_each_option_ticked_right_wrong_or_missed(
@@ -164,10 +153,20 @@ async def test_several_answers_shows_each_option_ticked_right_wrong_or_missed(
     assert html.escape(served.text(locale, item.explanation)[0], quote=False) in text
     if locale == "fa":  # the option and its number are isolated in right-to-left text
         assert f"{FSI}{right[0]}{PDI}. {FSI}{esc[right[0]]}{PDI}" in text
-    # a wrong tick only: not quite; every right one and nothing else: correct
-    await chat.press(0)
+    await chat.press(0)  # the next question, answered right
     await _answer(app, chat, lesson, correct=True)
     assert chat.answered_callback().params["text"] == t.label("Correct!")
+
+
+@pytest.mark.parametrize("chosen,multiple,expected", [
+    ({0, 1}, True, CORRECT), ({0}, True, PARTLY), ({0, 2}, True, PARTLY),
+    ({0, 1, 2}, True, PARTLY), ({2}, True, WRONG), ({2, 3}, True, WRONG),
+    ({0}, False, CORRECT), ({2}, False, WRONG), (set(), True, UNKNOWN),
+])
+def test_outcome_of_an_answer(chosen, multiple, expected):
+    right = {0, 1} if multiple else {0}
+    answer = Answer("ok", chosen=frozenset(chosen), right=frozenset(right))
+    assert outcome(answer, multiple) == expected
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -267,7 +266,9 @@ async def test_open_lesson_from_an_answer_shows_the_card_and_returns_to_the_quiz
             in chat.last.text
 
 
-async def test_a_lesson_card_of_someone_elses_quiz_is_refused(app, chat_factory, content):
+@pytest.mark.parametrize("button", ["qr:{s}", "qn:{s}", "qc:{s}:hiv-spread:2"])
+async def test_quiz_buttons_of_someone_elses_quiz_are_refused(app, chat_factory, content,
+                                                              button):
     lesson = content.course.modules[0].lessons[0]
     first, second = chat_factory(7760), chat_factory(7761)
     await first.onboard()
@@ -275,8 +276,9 @@ async def test_a_lesson_card_of_someone_elses_quiz_is_refused(app, chat_factory,
     await first.press_data(f"done:{lesson.id}")
     await first.send("/quiz")
     session = await app.bot_data.services.store.quiz.live_session(first.user_id)
-    await second.press_data(f"qc:{session.id}:{lesson.id}:2")
+    await second.press_data(button.format(s=session.id))
     assert "out of date" in second.answered_callback().params["text"]
+    assert (await app.bot_data.services.store.quiz.live_session(first.user_id)).id == session.id
     await first.press_data(f"qc:{session.id}:no-such-lesson:2")
     assert "out of date" in first.answered_callback().params["text"]
 

@@ -13,6 +13,7 @@ from bot.handlers.menu import Menu
 from bot.handlers.stale import pressed, stale_button
 from bot.services.quiz import Answer, Question
 from bot.services.reminders import zone
+from bot.store.quiz import Session
 from bot.timeutil import parse_iso
 from bot.ui import callbacks as cb
 from bot.ui import quiz as kb
@@ -80,16 +81,24 @@ async def start_review(update: Update, context: BotContext) -> None:
     await _new_round(update, context)
 
 
-async def restart(update: Update, context: BotContext) -> None:
-    """"Start over": a new round replaces the quiz in progress."""
-    values = cb.QUIZ_RESTART.unpack(update.callback_query.data)
-    numbers = _ints(values, "s")
+async def _own_session(update: Update, context: BotContext, route: cb.Route,
+                       *extra: str) -> tuple[Session, dict[str, str]] | None:
+    """The session a button names (field ``s``) when it is the officer's own, with the
+    button's values (``extra`` more of them must be numbers); else the stale answer."""
+    values = route.unpack(update.callback_query.data)
+    numbers = _ints(values, "s", *extra)
     session = numbers and await context.store.quiz.session(numbers[0])
     if not session or session.user_id != update.effective_user.id:
         await stale_button(update, context)
-        return
-    await answer_button(update)
-    await _new_round(update, context)
+        return None
+    return session, values  # type: ignore[return-value]
+
+
+async def restart(update: Update, context: BotContext) -> None:
+    """"Start over": a new round replaces the quiz in progress."""
+    if await _own_session(update, context, cb.QUIZ_RESTART):
+        await answer_button(update)
+        await _new_round(update, context)
 
 
 async def _new_round(update: Update, context: BotContext) -> None:
@@ -204,12 +213,10 @@ async def toggle(update: Update, context: BotContext) -> None:
 
 
 async def next_question(update: Update, context: BotContext) -> None:
-    values = cb.QUIZ_NEXT.unpack(update.callback_query.data)
-    numbers = _ints(values, "s")
-    session = numbers and await context.store.quiz.session(numbers[0])
-    if not session or session.user_id != update.effective_user.id:
-        await stale_button(update, context)
+    found = await _own_session(update, context, cb.QUIZ_NEXT)
+    if not found:
         return
+    session = found[0]
     await answer_button(update)
     if session.finished and session.position < len(session.items):
         await _replaced(update, context)
@@ -220,13 +227,12 @@ async def next_question(update: Update, context: BotContext) -> None:
 async def lesson_card(update: Update, context: BotContext) -> None:
     """"Open the lesson" from an answer: the card the question is about, with a way back to
     the quiz."""
-    values = cb.QUIZ_CARD.unpack(update.callback_query.data)
-    numbers = _ints(values, "s", "card")
-    uid = update.effective_user.id
-    session = numbers and await context.store.quiz.session(numbers[0])
-    place = None
-    if session and session.user_id == uid:
-        place = await context.services.lessons.open(uid, values["lesson"], numbers[1])
+    found = await _own_session(update, context, cb.QUIZ_CARD, "card")
+    if not found:
+        return
+    session, values = found
+    place = await context.services.lessons.open(update.effective_user.id, values["lesson"],
+                                                int(values["card"]))
     if not await pressed(update, context, place):
         return
     await show_place(update, context, place, kb.lesson_from_quiz(
