@@ -11,7 +11,7 @@ import pytest
 from harness import Chat
 
 from bot.handlers.search_pages import PAGE_SIZE, RecentResults
-from bot.i18n import LANGUAGE_NAMES
+from bot.i18n import FSI, LANGUAGE_NAMES, PDI
 from bot.sandbox import UpdateFactory
 from bot.services.search_text import Query
 
@@ -102,12 +102,13 @@ def test_small_words_rank_but_are_not_required():
     assert russian.words == ("передозиров",) and "что делать" in russian.pairs
 
 
-@pytest.mark.parametrize("locale", ["en", "ru"])
+@pytest.mark.parametrize("locale", ["en", "ru", "fa"])
 async def test_results_header_counts_and_more(app, chat_factory, catalogs, locale):
+    """English, Russian, and Persian (right to left: the counts are isolated)."""
     t = catalogs.get(locale)
-    chat = chat_factory(8010 + len(locale), locale)
+    chat = chat_factory(8010 + ["en", "ru", "fa"].index(locale), locale)
     await chat.onboard(language=LANGUAGE_NAMES[locale])
-    word = "hiv" if locale == "en" else "ВИЧ"
+    word = "ВИЧ" if locale == "ru" else "hiv"
     total = (await app.bot_data.services.search.search(word, locale, limit=None)).total
     assert total > 2 * PAGE_SIZE  # three pages at least
     await chat.send(f"/search {word}")
@@ -117,6 +118,8 @@ async def test_results_header_counts_and_more(app, chat_factory, catalogs, local
                       "</b>\nChoose one, or press More for the next ones:", total,
                       shown=PAGE_SIZE, query=word) in first.text
     assert len(_results(first)) == PAGE_SIZE
+    if t.is_rtl:
+        assert f"{FSI}{PAGE_SIZE}{PDI}" in first.text and f"{FSI}{total}{PDI}" in first.text
     await chat.press(t.label("More ▶"))
     second = chat.last
     assert second.method == "editMessageText"
