@@ -432,3 +432,17 @@ async def test_questions_options_and_explanations_are_escaped(settings, catalogs
         assert "qn:" in chat.last.callback_data()[0]
         refused = [c for c in fake.calls if c.error and "parse" in c.error]
         assert refused == []
+
+
+def test_handlers_answer_buttons_only_through_the_safe_helper():
+    """A raw ``query.answer()`` raises when Telegram refuses it (query too old, timeout) and
+    strands the officer: every handler goes through ``answer_button``, which never raises."""
+    import bot.handlers
+
+    folder = Path(bot.handlers.__file__).parent
+    raw = re.compile(r"(callback_query|\bquery)\.answer\(")
+    offenders = [f"{path.name}:{n}" for path in sorted(folder.glob("*.py"))
+                 if path.name != "common.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if raw.search(line)]
+    assert offenders == []
