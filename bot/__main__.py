@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--user-id", type=int, default=1001, help="the demo user's Telegram id")
     demo.add_argument("--lang", default="en",
                       help="the demo user's Telegram language code (e.g. ru, ps, fa-AF)")
+    demo.add_argument("--fresh", action="store_true",
+                      help="start afresh: a new, empty database for this run only, deleted at "
+                           "the end (DATABASE_PATH is not touched)")
     content = sub.add_parser("content", help="course content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate content/ and report translation coverage")
@@ -54,10 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         print("Toolkit Companion offline demo: type /start. A number presses a button; "
               "end of input (Ctrl-D) quits.", file=sys.stderr)
         from bot.course.loader import ContentError
-        from bot.demo import run_demo
+        from bot.demo import fresh_database, run_demo
         try:
-            return asyncio.run(run_demo(settings, user_id=args.user_id,
-                                        language_code=args.lang))
+            with fresh_database(settings, args.fresh) as demo_settings:
+                return asyncio.run(run_demo(demo_settings, user_id=args.user_id,
+                                            language_code=args.lang))
         except StorageError as exc:
             print(str(exc), file=sys.stderr)
             return 2

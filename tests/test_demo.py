@@ -51,6 +51,25 @@ def test_demo_keeps_its_state_between_runs(tmp_path):
     assert "Main menu" in again.stdout
 
 
+def test_fresh_demo_behaves_the_same_on_every_run(tmp_path):
+    """The README's piped example, twice: with --fresh both runs start from nothing, and the
+    state in DATABASE_PATH is neither read nor written."""
+    lines = ["/start", "1", "1", "1"]
+    first = _demo(tmp_path, lines, "--lang", "ps", "--fresh")
+    second = _demo(tmp_path, lines, "--lang", "ps", "--fresh")
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert "[11] " in first.stdout  # the language question: a new user both times
+    assert not (tmp_path / "demo.sqlite3").exists()
+
+
+def test_demo_presses_buttons_numbered_in_any_script(tmp_path):
+    result = _demo(tmp_path, ["/start", "۲", "²"], "--lang", "en", "--fresh")
+    assert result.returncode == 0, result.stderr
+    assert "Русский" in result.stdout.split("bot (edited)", 1)[0]  # the first message
+    assert "bot (edited)" in result.stdout  # ۲ (Persian 2) pressed the second language
+    assert "Traceback" not in result.stderr  # ² is no number: sent as text
+
 
 def test_unusable_database_path_is_a_clear_startup_error(tmp_path):
     not_a_folder = tmp_path / "file"

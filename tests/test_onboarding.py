@@ -36,8 +36,8 @@ async def test_full_onboarding_stores_choices_and_shows_menu(app, chat):
     assert "/forget" in chat.last.text
     await chat.press(0)
     assert "Main menu" in chat.last.text
-    assert chat.last.callback_data() == ["menu:lessons", "menu:quiz", "menu:reference",
-                                         "menu:settings"]
+    assert chat.last.callback_data() == ["em:me", "menu:lessons", "menu:quiz",
+                                         "menu:reference", "menu:settings"]
     user = await app.bot_data.services.store.users.get(chat.user_id)
     assert (user.locale, user.country, user.privacy_seen, user.active) == ("en", "KG", True,
                                                                           True)

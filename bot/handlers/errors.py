@@ -10,7 +10,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ChatMemberHandler
 
 from bot.context import BotContext
+from bot.handlers.common import answer_button
 from bot.logs import private_traceback, pseudonym
+from bot.ui import keyboards
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +47,10 @@ async def on_error(update: object, context: BotContext) -> None:
                            "Please try again, or send /start.")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_button(update)
         if update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text)
+            await context.bot.send_message(update.effective_chat.id, text,
+                                           reply_markup=keyboards.back_to_menu(context.t))
     except Exception as exc:
         log.warning("Could not tell the user about the error: %s", exc)
 
