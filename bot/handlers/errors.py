@@ -44,7 +44,7 @@ async def on_error(update: object, context: BotContext) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer()
         if update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text)
+            await context.bot.send_message(update.effective_chat.id, context.t.layout(text))
     except Exception as exc:
         log.warning("Could not tell the user about the error: %s", exc)
 

@@ -103,10 +103,11 @@ async def show_emergency(update: Update, context: BotContext, code: str, *,
                  country=country_name(code, t.locale)), ""]
     for entry in numbers.numbers:
         service = t.label(SERVICE_NAMES[entry.service])
-        lines.append(t._("• {service}: <b>{number}</b>", service=service, number=entry.number)
+        number = t.digits(entry.number)
+        lines.append(t._("• {service}: <b>{number}</b>", service=service, number=number)
                      if entry.verified else
                      t._("• {service}: <b>{number}</b> (not verified: check it locally)",
-                         service=service, number=entry.number))
+                         service=service, number=number))
     if not numbers.numbers:
         lines.append(t._("I do not know the numbers of this country yet."))
     lines.append("")

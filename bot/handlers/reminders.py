@@ -29,16 +29,22 @@ def _zone_label(context: BotContext, name: str) -> str:
     return get_timezone_location(zone(name), locale=locale, return_city=True)
 
 
+def _example(t) -> str:
+    """The command an officer can copy, one value (one isolate) in the locale's digits."""
+    return f"/reminder {t.clock('08:30')}"
+
+
 async def reminder_screen(update: Update, context: BotContext, note: str | None = None) -> None:
     t, user = context.t, context.user
     reminder = await context.services.reminders.get_or_default(user.user_id, user.country)
     status = (t._("Your daily reminder is <b>on</b>, at {time} ({zone}).",
-                  time=reminder.local_time, zone=_zone_label(context, reminder.timezone))
+                  time=t.clock(reminder.local_time), zone=_zone_label(context, reminder.timezone))
               if reminder.enabled else t._("Your daily reminder is <b>off</b>."))
     text = t._("⏰ <b>Daily reminder</b>\n{status}\n\nPress a time below, or send "
-               "/reminder followed by a time, for example /reminder 08:30. Reminders are never "
+               "/reminder followed by a time, for example {example}. Reminders are never "
                "sent between {quiet_start} and {quiet_end}.", status=Html(status),
-               quiet_start=QUIET_START.strftime("%H:%M"), quiet_end=QUIET_END.strftime("%H:%M"))
+               example=_example(t), quiet_start=t.clock(QUIET_START),
+               quiet_end=t.clock(QUIET_END))
     if note:
         text = f"{note}\n\n{text}"
     await show(update, context, text, kb.reminder(t, reminder.enabled, PRESET_TIMES,
@@ -73,12 +79,11 @@ async def reminder_command(update: Update, context: BotContext) -> None:
         return
     result = await context.services.reminders.set_time(user.user_id, user.country, raw)
     if result.status == "unparsed":
-        note = t._("I could not read {text} as a time. Send it like this: /reminder 08:30",
-                   text=raw[:40])
+        note = t._("I could not read {text} as a time. Send it like this: {example}",
+                   text=raw[:40], example=_example(t))
     elif result.status == "quiet":
         note = t._("Please choose a time between {start} and {end}: reminders are never sent "
-                   "at night.", start=QUIET_END.strftime("%H:%M"),
-                   end=QUIET_START.strftime("%H:%M"))
+                   "at night.", start=t.clock(QUIET_END), end=t.clock(QUIET_START))
     else:
         note = None
     await reminder_screen(update, context, note=note)
@@ -124,7 +129,7 @@ async def send_due_reminders(services: Services, bot) -> int:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             "🧠 " + t.label("Start the quiz"), callback_data=cb.MENU.pack(item="quiz"))]])
         try:
-            await bot.send_message(due.chat_id, text, reply_markup=markup)
+            await bot.send_message(due.chat_id, t.layout(text), reply_markup=markup)
             sent += 1
         except Forbidden:
             await services.accounts.set_blocked(due.user_id, True)

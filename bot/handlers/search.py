@@ -90,7 +90,8 @@ def _article(context: BotContext, view: CardView) -> InlineQueryResultArticle:
         "<i>Shared from Toolkit Companion: {bot}</i>", bot=_mention(context))
     return InlineQueryResultArticle(
         id=view.card.id, title=title, description=description,
-        input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML))
+        input_message_content=InputTextMessageContent(context.t.layout(message),
+                                                      parse_mode=ParseMode.HTML))
 
 
 def _protected(context: BotContext, count: int) -> InlineQueryResultArticle:
@@ -100,9 +101,9 @@ def _protected(context: BotContext, count: int) -> InlineQueryResultArticle:
             "{n} protected card: open it in the bot", "{n} protected cards: open them in the bot",
             count),
         description=t.label("Protected guidance is shown only inside the bot."),
-        input_message_content=InputTextMessageContent(t._(
+        input_message_content=InputTextMessageContent(t.layout(t._(
             "🔒 Some guidance is shown only inside the bot, where it cannot be forwarded. "
-            "Open {bot} and choose Reference.", bot=_mention(context)),
+            "Open {bot} and choose Reference.", bot=_mention(context))),
             parse_mode=ParseMode.HTML))
 
 

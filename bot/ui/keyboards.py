@@ -38,7 +38,7 @@ def privacy_ok(t: Translator) -> Markup:
 def main_menu(t: Translator, *, resume: bool = False) -> Markup:
     menu = []
     if resume:
-        menu.append([Button("▶️ " + t.label("Continue where I left off"),
+        menu.append([Button(t.arrow("▶️ ") + t.label("Continue where I left off"),
                             callback_data=cb.MENU.pack(item="resume"))])
     menu += [
         [Button("📚 " + t.label("Lessons"), callback_data=cb.MENU.pack(item="lessons")),
