@@ -17,6 +17,7 @@ from bot.i18n import N_
 from bot.services.emergency import SERVICES, InvalidCorrection
 from bot.services.reference import CardView
 from bot.ui import callbacks as cb
+from bot.ui import examples
 from bot.ui import reference as kb
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -46,7 +47,7 @@ async def topics_screen(update: Update, context: BotContext) -> None:
     entries = [(topic.module.id, page(topic.module.title))
                for topic in context.services.reference.topics()]
     text = t._("🩺 <b>Reference</b>\nShort guides for duty. Choose a topic, or simply send me a "
-               "word to search, for example: overdose.")
+               "word to search, for example: {example}.", example=t.label(examples.OVERDOSE))
     await show(update, context, text + page.notice(), kb.topics(t, entries),
                edit=update.callback_query is not None)
 

@@ -20,6 +20,7 @@ from bot.handlers.common import Page, show
 from bot.handlers.reference import card_text
 from bot.services.reference import CardView
 from bot.services.search_text import plain
+from bot.ui import examples
 from bot.ui import reference as kb
 
 #: How much of the query the answer repeats.
@@ -53,7 +54,8 @@ async def answer(update: Update, context: BotContext, text: str) -> None:
         markup = kb.topics(t, [(topic.module.id, page(topic.module.title))
                                for topic in context.services.reference.topics()])
         reply = t._("🔎 <b>Search</b>\nSend me the words you are looking for, for example "
-                    "<i>overdose</i> or <i>needle</i>, or choose a topic:") \
+                    "<i>{example}</i> or <i>{example2}</i>, or choose a topic:",
+                    example=t.label(examples.OVERDOSE), example2=t.label(examples.NEEDLE)) \
             if results.query.empty else \
             t._("🔎 I found nothing for “{query}”.\nTry another or a shorter word, or choose "
                 "a topic below. In an emergency, call for help first: /emergency",
