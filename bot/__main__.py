@@ -24,7 +24,11 @@ def _parser() -> argparse.ArgumentParser:
                       help="the demo user's Telegram language code (e.g. ru, ps, fa-AF)")
     content = sub.add_parser("content", help="course content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
-    content_sub.add_parser("check", help="validate content/ and report translation coverage")
+    check = content_sub.add_parser("check", help="validate content/ and report translation "
+                                   "coverage and quality")
+    check.add_argument("--locale", help="one locale alone: missing, stale, flagged strings")
+    check.add_argument("--strict", action="store_true",
+                       help="missing or stale translations are errors in every locale")
     catalogs = sub.add_parser("catalogs", help="extract/update/fill/status of the gettext catalogs",
                               add_help=False)
     catalogs.add_argument("rest", nargs=argparse.REMAINDER)
@@ -43,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "content":
         from bot.course.check import main as check_main
-        return check_main([str(settings.content_dir), str(settings.locales_dir)])
+        extra = (["--locale", args.locale] if args.locale else []) + \
+            (["--strict"] if args.strict else [])
+        return check_main([str(settings.content_dir), str(settings.locales_dir), *extra])
     if args.command == "demo":
         setup_logging("WARNING", settings.secrets)
         print("Toolkit Companion offline demo: type /start. A number presses a button; "
