@@ -150,8 +150,7 @@ def export(locales: Path, content: Path, locale: str, domain: str, states: set[s
     glossary, _ = glossaries.load(locales, locale)
     if domain == "content":
         course = load_course(content)
-        catalogs = ContentCatalogs.load(locales, course.settings.locales,
-                                        course.settings.source_locale)
+        catalogs = ContentCatalogs.load(locales, [locale], course.settings.source_locale)
         entries = content_entries(course, catalogs, locale, states, module, file, glossary)
     else:
         entries = message_entries(_read(_po(locales, locale, domain)), states, glossary)
