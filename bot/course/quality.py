@@ -179,8 +179,11 @@ class MessageCoverage:
 def message_coverage(locales_dir: Path, locale: str) -> MessageCoverage | None:
     """How much of the interface (messages.po) is translated in ``locale``."""
     po = Path(locales_dir) / locale / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
-        return None
+    return po_coverage(po) if po.is_file() else None
+
+
+def po_coverage(po: Path) -> MessageCoverage:
+    """Translated, draft, stale (fuzzy), missing and fallback entries of one .po file."""
     with po.open("rb") as fh:
         catalog = read_po(fh)
     total = translated = draft = stale = missing = fallback = 0
