@@ -5,7 +5,8 @@ cards per locale (in each locale's own script, with inflected forms) is written 
 copy of content/ and locales/. The suggested words come from the real UI catalogs, and the
 queries are typed the ways officers type: Arabic instead of Persian letters, Persian instead of
 Pashto or Urdu letters, without the zero-width non-joiner, Russian letters for Kazakh, Kyrgyz
-and Tajik ones, Uzbek apostrophes typed four ways, Turkmen without its accents.
+and Tajik ones, Uzbek apostrophes typed four ways and Uzbek in Cyrillic, Turkmen without its
+accents.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ TYPED = {
            ("inne", "needlestick"), ("iñňe", "needlestick")],
     "uz": [("ko'kargan lablar", "overdose-signs"), ("ko’kargan", "overdose-signs"),
            ("ko‘kargan", "overdose-signs"), ("kokargan", "overdose-signs"),
-           ("overdoza", "overdose-signs"), ("igna", "needlestick")],
+           ("overdoza", "overdose-signs"), ("igna", "needlestick"),
+           ("игна", "needlestick"),                      # Uzbek typed in Cyrillic
+           ("кўкарган лаблар", "overdose-signs"), ("ДОЗАДАН ОШИРИБ ЮБОРИШ", "overdose-signs")],
 }
 
 

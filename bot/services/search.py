@@ -139,7 +139,7 @@ class SearchService:
     async def search(self, text: str, locale: str, *, limit: int = RESULTS,
                      kinds: tuple[str, ...] = ("ref", "lesson")) -> Results:
         """Lessons and cards for what an officer typed: every word first, else any word."""
-        query = Query.parse(text)
+        query = Query.parse(text, locale)
         if query.empty:
             return Results(query, ())
         served = self.content.served

@@ -15,6 +15,9 @@ query alike, so that both sides always agree:
 * the Kazakh, Kyrgyz, Tajik and Uzbek Cyrillic letters fold to the Russian letters that people
   without those keyboards type (қ -> к, ғ -> г, ң -> н, ө -> о, ү ұ -> у, ә -> а, і -> и, һ ҳ
   -> х, ҷ -> ч);
+* an Uzbek officer may type in Cyrillic (the older alphabet, still common): in the ``uz``
+  locale a Cyrillic query is transliterated to the official Latin alphabet first (``uz_latin``:
+  ш -> sh, ч -> ch, қ -> q, ғ -> gʻ, ў -> oʻ, ҳ -> h, х -> x, е -> ye at the start of a word...);
 * apostrophes inside a Latin word (Uzbek oʻ gʻ and the tutuq belgisi ʼ, typed as ʻ ʼ ’ ‘ '
   or `) are removed, so "koʻrsatma", "ko'rsatma" and "korsatma" are one word; Turkmen ň, ñ
   and n are one letter (accents go with the combining marks).
@@ -77,6 +80,22 @@ def normalise(text: str) -> str:
     return _APOSTROPHE.sub("", text)
 
 
+_UZ_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ё": "yo", "ж": "j", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "ts", "ч": "ch", "ш": "sh",
+    "ъ": "ʼ", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ў": "oʻ", "қ": "q", "ғ": "gʻ",
+    "ҳ": "h", "ы": "i",
+}
+_UZ_E = re.compile(r"(?<![^\W\d_])[еЕ]")  # е at the start of a word is ye
+
+
+def uz_latin(text: str) -> str:
+    """Uzbek written in Cyrillic, in the official Latin alphabet (lower case)."""
+    text = _UZ_E.sub("ye", text.lower())
+    return "".join(_UZ_LATIN.get(ch, "e" if ch == "е" else ch) for ch in text)
+
+
 def plain(markup: str) -> str:
     """Telegram HTML as the words an officer reads: tags dropped, entities decoded."""
     return html.unescape(_TAG.sub(" ", markup))
@@ -116,8 +135,10 @@ class Query:
     words: tuple[str, ...]
 
     @classmethod
-    def parse(cls, text: str) -> Query:
-        return cls(text, tuple(stem(w) for w in tokens(text)))
+    def parse(cls, text: str, locale: str | None = None) -> Query:
+        """The words to search for; ``locale`` "uz" reads a Cyrillic query as Latin Uzbek."""
+        typed = uz_latin(text) if locale == "uz" and _CYRILLIC.search(text) else text
+        return cls(text, tuple(stem(w) for w in tokens(typed)))
 
     @property
     def empty(self) -> bool:
