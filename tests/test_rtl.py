@@ -259,3 +259,20 @@ def test_dates_and_numbers_use_one_digit_system_per_locale(catalogs):
         t = catalogs.get(locale)
         shown = t.date(date(2026, 12, 1)) + t.number(1234)
         assert not re.search("[۰-۹٠-٩]", shown), (locale, shown)
+
+
+@pytest.mark.parametrize("locale", ["fa", "fa_AF", "ps"])
+async def test_one_digit_system_per_message(chat_factory, locale):
+    """Numbers formatted by babel, times, phone numbers and the translated text all use the
+    locale's digits (CLDR: Persian digits here); only <code> keeps what the officer types."""
+    chat = chat_factory(8200 + RTL.index(locale), locale.replace("_", "-"))
+    await chat.onboard(language=LANGUAGE_NAMES[locale], country=COURSE_COUNTRIES.index("AF"))
+    shown = []
+    for command in ("/lessons", "/progress", "/reminder", "/emergency", "/reminder 03:00"):
+        await chat.send(command)
+        shown.append(chat.last.text)
+        shown += chat.last.button_texts()
+    for text in shown:
+        outside_code = re.sub(r"<code>.*?</code>", "", text, flags=re.S)
+        assert not re.search("[0-9]", outside_code), (locale, text)
+    assert any(re.search("[۰-۹]", text) for text in shown)

@@ -161,12 +161,13 @@ async def emergency_set(update: Update, context: BotContext) -> None:
         await show(update, context, _usage(context), edit=False)
         return
     values = {"country": country_name(change.country, t.locale),
-              "service": t.label(SERVICE_NAMES[change.service]), "number": change.number}
+              "service": t.label(SERVICE_NAMES[change.service]),
+              "number": t.digits(change.number)}
     lines = [t._("✅ Saved. {country}, {service}: <b>{number}</b>, verified.", **values)
              if change.verified else
              t._("✅ Saved. {country}, {service}: <b>{number}</b>, marked as not verified.",
                  **values)]
-    lines.append(t._("Before: {number}.", number=change.old.number)
+    lines.append(t._("Before: {number}.", number=t.digits(change.old.number))
                  if change.old.number else t._("There was no number for this service before."))
     lines.append(t._("The change is recorded in the audit log."))
     await show(update, context, "\n".join(lines), edit=False)
