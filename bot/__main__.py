@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--locale", help="one locale alone: missing, stale, flagged strings")
     check.add_argument("--strict", action="store_true",
                        help="missing or stale translations are errors in every locale")
+    pseudonym = sub.add_parser("pseudonym", help="the pseudonym that stands for a Telegram user "
+                               "id in this bot's logs (derived from the token)")
+    pseudonym.add_argument("user_id", type=int, nargs="+")
     catalogs = sub.add_parser("catalogs", help="extract/update/fill/status of the gettext catalogs",
                               add_help=False)
     catalogs.add_argument("rest", nargs=argparse.REMAINDER)
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         extra = (["--locale", args.locale] if args.locale else []) + \
             (["--strict"] if args.strict else [])
         return check_main([str(settings.content_dir), str(settings.locales_dir), *extra])
+    if args.command == "pseudonym":
+        return _pseudonyms(settings, args.user_id)
     if args.command == "demo":
         setup_logging("WARNING", settings.secrets)
         print("Toolkit Companion offline demo: type /start. A number presses a button; "
@@ -64,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         except ContentError as exc:
             return _content_refused(exc)
-    setup_logging(settings.log_level, settings.secrets)
+    setup_logging(settings.log_level, settings.secrets, pseudonym_key=settings.token.value)
     if not settings.token:
         print(f"{TOKEN_VARIABLE} is not set: put your bot's token in it (or in a .env file) "
               "to run against Telegram, or try `python -m bot demo` to chat offline.",
@@ -79,6 +84,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ContentError as exc:
         return _content_refused(exc)
+
+
+def _pseudonyms(settings, user_ids: list[int]) -> int:
+    if not settings.token:
+        print(f"{TOKEN_VARIABLE} is not set: the pseudonyms in the logs are derived from the "
+              "bot's token, so run this with the same settings as the bot.", file=sys.stderr)
+        return 2
+    from bot.logs import pseudonym, set_pseudonym_key
+    set_pseudonym_key(settings.token.value)
+    for user_id in user_ids:
+        print(f"{user_id} {pseudonym(user_id)}")
+    return 0
 
 
 def _content_refused(exc) -> int:

@@ -15,6 +15,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import BotContext, BotData, Services
 from bot.handlers import (
+    about,
     admin,
     errors,
     fallback,
@@ -96,6 +97,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     quiz.register(app, main_menu)
     reminders.register(app, main_menu, ticker=reminder_ticker)
     admin.register(app)
+    about.register(app)
     menu.register(app, main_menu)
     search.register(app)  # its free-text reader reads whatever no other reader claimed
     fallback.register(app)  # last: it catches what nothing else matched

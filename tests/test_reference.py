@@ -229,3 +229,17 @@ def test_checked_on_is_a_date(content):
 async def test_search_and_emergency_are_published_commands(app, fake):
     published = [c["command"] for c in fake.of("setMyCommands")[0].params["commands"]]
     assert {"search", "emergency"} <= set(published)
+
+
+async def test_a_mobile_form_and_the_status_of_each_number_are_shown(chat_factory):
+    turkmen = chat_factory(7311)
+    await turkmen.onboard(country=COURSE_COUNTRIES.index("TM"))
+    await turkmen.send("/emergency")
+    lines = turkmen.last.text.split("\n")
+    ambulance = next(x for x in lines if "<b>03</b>" in x)
+    assert "(from a mobile phone: <b>003</b>; not verified: check it locally)" in ambulance
+    assert "not verified" in next(x for x in lines if "<b>02</b>" in x)
+    uzbek = chat_factory(7312, "ru")
+    await uzbek.onboard(language="Русский", country=COURSE_COUNTRIES.index("UZ"))
+    await uzbek.send("/emergency")
+    assert "<b>112</b>" in uzbek.last.text and "не проверен" not in uzbek.last.text

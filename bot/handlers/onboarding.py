@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("progress", N_("Your progress and predicted recall")),
     ("reminder", N_("Set or turn off your daily reminder")),
     ("help", N_("What this bot can do")),
+    ("about", N_("About the course: its limits, languages and review")),
     ("language", N_("Change the language")),
     ("privacy", N_("What the bot stores about you")),
     ("forget", N_("Delete everything the bot stores about you")),

@@ -105,10 +105,18 @@ async def show_emergency(update: Update, context: BotContext, code: str, *,
     for entry in numbers.numbers:
         service = t.label(SERVICE_NAMES[entry.service])
         number = t.digits(entry.number)
-        lines.append(t._("• {service}: <b>{number}</b>", service=service, number=number)
-                     if entry.verified else
-                     t._("• {service}: <b>{number}</b> (not verified: check it locally)",
-                         service=service, number=number))
+        if entry.mobile is None:
+            lines.append(t._("• {service}: <b>{number}</b>", service=service,
+                             number=number) if entry.verified else
+                         t._("• {service}: <b>{number}</b> (not verified: check it locally)",
+                             service=service, number=number))
+        else:
+            lines.append(t._("• {service}: <b>{number}</b> (from a mobile phone: "
+                             "<b>{mobile}</b>)", service=service, number=number,
+                             mobile=t.digits(entry.mobile)) if entry.verified else
+                         t._("• {service}: <b>{number}</b> (from a mobile phone: "
+                             "<b>{mobile}</b>; not verified: check it locally)",
+                             service=service, number=number, mobile=t.digits(entry.mobile)))
     if not numbers.numbers:
         lines.append(t._("I do not know the numbers of this country yet."))
     lines.append("")

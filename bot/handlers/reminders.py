@@ -14,6 +14,7 @@ from bot.handlers.common import show
 from bot.handlers.menu import Menu
 from bot.handlers.stale import stale_button
 from bot.i18n import Html
+from bot.logs import pseudonym
 from bot.services.reminders import PRESET_TIMES, QUIET_END, QUIET_START, TIMEZONES, zone
 from bot.ui import callbacks as cb
 from bot.ui import quiz as kb
@@ -134,7 +135,8 @@ async def send_due_reminders(services: Services, bot) -> int:
         except Forbidden:
             await services.accounts.set_blocked(due.user_id, True)
         except (RetryAfter, TimedOut, NetworkError) as exc:
-            log.warning("Reminder for %s not delivered (%s); retrying later", due.user_id, exc)
+            log.warning("Reminder for %s not delivered (%s); retrying later",
+                        pseudonym(due.user_id), exc)
             await services.reminders.retry_later(due, previous)
     return sent
 

@@ -90,10 +90,12 @@ class SearchRepo:
         try:
             rows = await self.db.fetchall(sql, (match, *locales, *kinds,
                                                 limit * len(locales)))
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
             # The service only builds quoted strings, so this is a bug, not bad input: an
-            # officer still gets "nothing found" rather than an error.
-            log.exception("FTS5 rejected %r", match)
+            # officer still gets "nothing found" rather than an error. Neither the query nor
+            # SQLite's message (it quotes the query) is logged: they are the officer's words.
+            log.error("FTS5 rejected a query of %d characters (%s)", len(match),
+                      type(exc).__name__)
             return []
         best: dict[tuple[str, str], Hit] = {}
         for r in rows:
