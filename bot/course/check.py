@@ -15,6 +15,7 @@ digits, glossary) run here only, over both gettext domains (``bot.course.locale_
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                    if p.file.startswith(f"locales/{args.locale}/") or
                    not p.file.startswith("locales/")]
         return 1 if failing else 0
-    shown = CheckReport(report.problems + extra, report.coverage, report.course,
-                        report.catalogs)
+    shown = dataclasses.replace(report, problems=report.problems + extra)
     text = format_report(shown)
     table = locale_report.messages_table(args.locales_dir, chosen)
     head, _, tail = text.rpartition("\n\n")
