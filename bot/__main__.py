@@ -27,7 +27,11 @@ def _parser() -> argparse.ArgumentParser:
                            "the end (DATABASE_PATH is not touched)")
     content = sub.add_parser("content", help="course content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
-    content_sub.add_parser("check", help="validate content/ and report translation coverage")
+    check = content_sub.add_parser("check", help="validate content/ and report translation "
+                                   "coverage and quality")
+    check.add_argument("--locale", help="one locale alone: missing, stale, flagged strings")
+    check.add_argument("--strict", action="store_true",
+                       help="missing or stale translations are errors in every locale")
     pseudonym = sub.add_parser("pseudonym", help="the pseudonym that stands for a Telegram user "
                                "id in this bot's logs (derived from the token)")
     pseudonym.add_argument("user_id", type=int, nargs="+")
@@ -49,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "content":
         from bot.course.check import main as check_main
-        return check_main([str(settings.content_dir), str(settings.locales_dir)])
+        extra = (["--locale", args.locale] if args.locale else []) + \
+            (["--strict"] if args.strict else [])
+        return check_main([str(settings.content_dir), str(settings.locales_dir), *extra])
     if args.command == "pseudonym":
         return _pseudonyms(settings, args.user_id)
     if args.command == "demo":

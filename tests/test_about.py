@@ -103,5 +103,5 @@ async def test_about_follows_the_catalogs_and_the_review_records(settings, catal
     assert f"• Кыргызча: {share} translated and reviewed; the rest is shown in English" in text
     assert "• فارسی: not yet translated" in text
     assert "• HIV and hepatitis: health content reviewed by Dr A. Example, infectious " \
-           "diseases physician on Feb 1, 2027" in text
+           "diseases physician on February 1, 2027" in text  # dates: CLDR long format
     assert "• Overdose: not yet reviewed" in text

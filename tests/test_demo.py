@@ -11,6 +11,7 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.demo import plain
 from bot.handlers.common import menu_text
+from bot.i18n import RTL_LOCALES
 
 
 def _demo(tmp_path, lines: list[str], *args: str) -> subprocess.CompletedProcess:
@@ -28,8 +29,10 @@ class _Ctx:
 
 @pytest.mark.parametrize("lang", ["ru", "ps"])
 def test_demo_completes_onboarding_in_the_users_language(tmp_path, catalogs, lang):
-    # /start, the suggested language (first button), the first country, accept privacy
-    result = _demo(tmp_path, ["/start", "1", "1", "1"], "--lang", lang)
+    # /start, the suggested language (first in reading order: the first button, or the
+    # second in a right-to-left locale, whose rows are sent reversed), a country, accept
+    suggested = "2" if lang in RTL_LOCALES else "1"
+    result = _demo(tmp_path, ["/start", suggested, "1", "1"], "--lang", lang)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "[1] " in out and "bot (edited):" in out

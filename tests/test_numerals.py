@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 from conftest import ADMIN_ID
 
-from bot.i18n import FSI, PDI
+from bot.bidi import LRI, PDI, strip_controls
 from bot.numerals import ascii_digits, read_int, read_time
 from bot.services.reminders import FIRST_ALLOWED, LAST_ALLOWED, in_quiet_hours
 
@@ -100,13 +100,16 @@ async def test_persian_officer_sets_a_reminder_in_persian_digits(app, chat_facto
     assert await _local_time(app, chat) == "07:45"
     await chat.send("/reminder ۲۲")
     t = catalogs.get("fa")
+    first, last = t.clock("07:00"), t.clock("20:59")  # in the locale's digits: ۰۷:۰۰
     assert t._("Please choose a time from {first} to {last}: reminders are never sent at "
-               "night.", first="07:00", last="20:59") in chat.last.text
-    assert f"{FSI}07:00{PDI}" in chat.last.text and f"{FSI}20:59{PDI}" in chat.last.text
+               "night.", first=first, last=last) in chat.last.text
+    assert f"{LRI}{first}{PDI}" in chat.last.text and f"{LRI}{last}{PDI}" in chat.last.text
     assert await _local_time(app, chat) == "07:45"
     await chat.send("/reminder فردا")
-    assert t._("I could not read {text} as a time. Send it like this: /reminder 8:30 "
-               "(or 9, 09.00, 9am), or /reminder off.", text="فردا") in chat.last.text
+    assert strip_controls(t._("I could not read {text} as a time. Send it like this: {example} "
+                              "(or 9, 09.00, 9am), or /reminder off.", text="فردا",
+                              example=f"/reminder {t.clock('08:30')}")) \
+        in strip_controls(chat.last.text)
 
 
 async def test_admin_types_an_emergency_number_in_persian_digits(app, chat_factory):

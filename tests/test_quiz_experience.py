@@ -14,8 +14,9 @@ from babel.messages.pofile import read_po, write_po
 from conftest import app_over, load_content
 from harness import Chat
 
+from bot.bidi import LRI, PDI
 from bot.handlers.quiz_screens import CORRECT, PARTLY, UNKNOWN, WRONG, outcome
-from bot.i18n import FSI, LANGUAGE_NAMES, PDI
+from bot.i18n import LANGUAGE_NAMES
 from bot.sandbox import UpdateFactory
 from bot.services.quiz import Answer
 
@@ -142,19 +143,19 @@ async def test_several_answers_shows_each_option_ticked_right_wrong_or_missed(
     assert chat.answered_callback().params["text"] == t.label("Partly right.")
     text = chat.last.text
     esc = {n: html.escape(o, quote=False) for n, o in options.items()}
-    assert t._("✅ {number}. {option} — <i>ticked, right</i>", number=str(right[0]),
+    assert t._("✅ {number}. {option} — <i>ticked, right</i>", number=right[0],
                option=options[right[0]]) in text
-    assert t._("❌ {number}. {option} — <i>ticked, but wrong</i>", number=str(wrong[0]),
+    assert t._("❌ {number}. {option} — <i>ticked, but wrong</i>", number=wrong[0],
                option=options[wrong[0]]) in text
-    assert t._("⚠️ {number}. {option} — <i>right, but not ticked</i>", number=str(right[1]),
+    assert t._("⚠️ {number}. {option} — <i>right, but not ticked</i>", number=right[1],
                option=options[right[1]]) in text
-    assert f"▫️ {t.isolate(str(wrong[1]))}. {t.isolate(esc[wrong[1]])}" in text
+    assert f"▫️ {t.isolate(t.number(wrong[1]))}. {t.isolate(esc[wrong[1]])}" in text
     assert t.ngettext("🟡 <b>Partly right.</b> You found {found} of the {n} right answer.",
                       "🟡 <b>Partly right.</b> You found {found} of the {n} right answers.",
                       2, found=1) in text
     assert html.escape(served.text(locale, item.explanation)[0], quote=False) in text
     if locale == "fa":  # the option and its number are isolated in right-to-left text
-        assert f"{FSI}{right[0]}{PDI}. {FSI}{esc[right[0]]}{PDI}" in text
+        assert f"{LRI}{t.number(right[0])}{PDI}. {LRI}{esc[right[0]]}{PDI}" in text
     await chat.press(0)  # the next question, answered right
     await _answer(app, chat, lesson, correct=True)
     assert chat.answered_callback().params["text"] == t.label("Correct!")
@@ -189,9 +190,9 @@ async def test_single_answer_shows_the_choice_beside_the_right_one(
     await chat.press(str(wrong))
     assert chat.answered_callback().params["text"] == t.label("Not quite.")
     text = chat.last.text
-    assert t._("❌ {number}. {option} — <i>your answer</i>", number=str(wrong),
+    assert t._("❌ {number}. {option} — <i>your answer</i>", number=wrong,
                option=options[wrong]) in text
-    assert t._("✅ {number}. {option} — <i>the right answer</i>", number=str(right),
+    assert t._("✅ {number}. {option} — <i>the right answer</i>", number=right,
                option=options[right]) in text
     assert t._("❌ <b>Not quite.</b>") in text
     await chat.press(0)
@@ -200,7 +201,7 @@ async def test_single_answer_shows_the_choice_beside_the_right_one(
     right = _positions(chat.last, item, served, locale, True)[0]
     await chat.press(str(right))
     assert chat.answered_callback().params["text"] == t.label("Correct!")
-    assert t._("✅ {number}. {option} — <i>your answer, right</i>", number=str(right),
+    assert t._("✅ {number}. {option} — <i>your answer, right</i>", number=right,
                option=options[right]) in chat.last.text
 
 
@@ -347,7 +348,7 @@ async def test_pressing_an_answered_question_again_shows_its_answer_and_next(
     shown = chat.last
     assert shown.method == "editMessageText" and "qn:" in shown.callback_data()[0]
     options = _options(question)
-    assert t._("❌ {number}. {option} — <i>your answer</i>", number=str(wrong),
+    assert t._("❌ {number}. {option} — <i>your answer</i>", number=wrong,
                option=options[wrong]) in shown.text  # the answer given, not the new press
     assert t._("🧠 <b>Question {number} of {total}</b>", number=2, total=5) in shown.text
     answered, correct = await app.bot_data.services.store.quiz.answer_counts(chat.user_id)

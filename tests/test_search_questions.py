@@ -11,7 +11,7 @@ import pytest
 from harness import Chat
 
 from bot.handlers.search_pages import PAGE_SIZE, RecentResults
-from bot.i18n import FSI, LANGUAGE_NAMES, PDI
+from bot.i18n import LANGUAGE_NAMES
 from bot.sandbox import UpdateFactory
 from bot.services.search_text import Query
 
@@ -119,7 +119,8 @@ async def test_results_header_counts_and_more(app, chat_factory, catalogs, local
                       shown=PAGE_SIZE, query=word) in first.text
     assert len(_results(first)) == PAGE_SIZE
     if t.is_rtl:
-        assert f"{FSI}{PAGE_SIZE}{PDI}" in first.text and f"{FSI}{total}{PDI}" in first.text
+        assert t.isolate(t.number(PAGE_SIZE)) in first.text
+        assert t.isolate(t.number(total)) in first.text
     await chat.press(t.label("More ▶"))
     second = chat.last
     assert second.method == "editMessageText"

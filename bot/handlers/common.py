@@ -9,6 +9,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.context import BotContext
 from bot.ui import keyboards
+from bot.ui.direction import markup_for
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ async def show(update: Update, context: BotContext, text: str,
     if len(text) > MAX_MESSAGE:  # content is checked; this guards against a bad translation
         log.error("Message of %d characters truncated", len(text))
         text = text[: MAX_MESSAGE - 1] + "…"
+    text, markup = context.t.layout(text), markup_for(context.t, markup)
     query = update.callback_query
     if edit and query is not None and query.message is not None and not protect:
         try:

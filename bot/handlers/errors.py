@@ -49,7 +49,7 @@ async def on_error(update: object, context: BotContext) -> None:
         if update.callback_query is not None:
             await answer_button(update)
         if update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text,
+            await context.bot.send_message(update.effective_chat.id, context.t.layout(text),
                                            reply_markup=keyboards.back_to_menu(context.t))
     except Exception as exc:
         log.warning("Could not tell the user about the error: %s", exc)

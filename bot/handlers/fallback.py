@@ -46,8 +46,8 @@ async def media_message(update: Update, context: BotContext) -> None:
 
 
 async def edited_message(update: Update, context: BotContext) -> None:
-    await update.effective_message.reply_text(context.t._(
-        "I only read new messages, not edits. Please send your message again."),
+    await update.effective_message.reply_text(context.t.layout(context.t._(
+        "I only read new messages, not edits. Please send your message again.")),
         reply_markup=keyboards.back_to_menu(context.t))
 
 

@@ -54,7 +54,7 @@ def question_text(page: Page, q: Question) -> str:
     return "\n".join(lines)
 
 
-def _option_line(t: Translator, number: str, option: str, picked: bool, right: bool,
+def _option_line(t: Translator, number: int, option: str, picked: bool, right: bool,
                  multiple: bool) -> str:
     values = {"number": number, "option": option}
     if multiple:
@@ -71,7 +71,7 @@ def _option_line(t: Translator, number: str, option: str, picked: bool, right: b
             return t._("❌ {number}. {option} — <i>your answer</i>", **values)
         if right:
             return t._("✅ {number}. {option} — <i>the right answer</i>", **values)
-    return f"▫️ {t.isolate(number)}. {t.isolate(escaped(option))}"
+    return f"▫️ {t.isolate(t.number(number))}. {t.isolate(escaped(option))}"
 
 
 def _verdict(t: Translator, answer: Answer, result: str) -> str | None:
@@ -92,7 +92,7 @@ def answer_text(page: Page, q: Question, answer: Answer) -> str:
     t = page.context.t
     lines = _header(page, q)
     for position, index in enumerate(q.presentation.order):
-        lines.append(_option_line(t, str(position + 1), page(q.item.options[index].text),
+        lines.append(_option_line(t, position + 1, page(q.item.options[index].text),
                                   position in answer.chosen, position in answer.right,
                                   q.multiple))
     lines.append("")

@@ -19,7 +19,7 @@ from bot.i18n import N_, Html
 from bot.services.emergency import SERVICES, InvalidCorrection
 from bot.services.reference import CardView
 from bot.ui import callbacks as cb
-from bot.ui import keyboards
+from bot.ui import examples, keyboards
 from bot.ui import reference as kb
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -49,7 +49,7 @@ async def topics_screen(update: Update, context: BotContext) -> None:
     entries = [(topic.module.id, page(topic.module.title))
                for topic in context.services.reference.topics()]
     text = t._("🩺 <b>Reference</b>\nShort guides for duty. Choose a topic, or simply send me a "
-               "word to search, for example: overdose.")
+               "word to search, for example: {example}.", example=t.label(examples.OVERDOSE))
     await show(update, context, text + page.notice(), kb.topics(t, entries),
                edit=update.callback_query is not None)
 
@@ -109,14 +109,14 @@ async def show_emergency(update: Update, context: BotContext, code: str, *,
         service = t.label(SERVICE_NAMES[entry.service])
         # <code> makes the number copy with one tap in every Telegram app; a tel: link is not
         # clickable everywhere. Isolates go around the tag, never into what is copied.
-        number = Html(f"<code>{html.escape(entry.number, quote=False)}</code>")
+        number = Html(t.isolate(f"<code>{html.escape(entry.number, quote=False)}</code>"))
         if entry.mobile is None:
             lines.append(t._("• {service}: {number}", service=service, number=number)
                          if entry.verified else
                          t._("• {service}: {number} (not verified: check it locally)",
                              service=service, number=number))
         else:
-            mobile = Html(f"<code>{html.escape(entry.mobile, quote=False)}</code>")
+            mobile = Html(t.isolate(f"<code>{html.escape(entry.mobile, quote=False)}</code>"))
             lines.append(t._("• {service}: {number} (from a mobile phone: {mobile})",
                              service=service, number=number, mobile=mobile)
                          if entry.verified else
@@ -212,12 +212,13 @@ async def emergency_set(update: Update, context: BotContext) -> None:
         await show(update, context, _usage(context), keyboards.back_to_menu(context.t), edit=False)
         return
     values = {"country": country_name(change.country, t.locale),
-              "service": t.label(SERVICE_NAMES[change.service]), "number": change.number}
+              "service": t.label(SERVICE_NAMES[change.service]),
+              "number": t.digits(change.number)}
     lines = [t._("✅ Saved. {country}, {service}: <b>{number}</b>, verified.", **values)
              if change.verified else
              t._("✅ Saved. {country}, {service}: <b>{number}</b>, marked as not verified.",
                  **values)]
-    lines.append(t._("Before: {number}.", number=change.old.number)
+    lines.append(t._("Before: {number}.", number=t.digits(change.old.number))
                  if change.old.number else t._("There was no number for this service before."))
     lines.append(t._("The change is recorded in the audit log."))
     await show(update, context, "\n".join(lines), keyboards.back_to_menu(t), edit=False)

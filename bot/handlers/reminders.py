@@ -28,9 +28,9 @@ TICK_SECONDS = 60
 SWITCHES = {"on": True, "off": False, "0": False, "-": False}
 
 
-def _allowed() -> dict[str, str]:
+def _allowed(t) -> dict[str, str]:
     """The first and last minute a reminder may be set to, exactly as they are enforced."""
-    return {"first": FIRST_ALLOWED.strftime("%H:%M"), "last": LAST_ALLOWED.strftime("%H:%M")}
+    return {"first": t.clock(FIRST_ALLOWED), "last": t.clock(LAST_ALLOWED)}
 
 
 def _zone_label(context: BotContext, name: str) -> str:
@@ -40,16 +40,21 @@ def _zone_label(context: BotContext, name: str) -> str:
     return get_timezone_location(zone(name), locale=locale, return_city=True)
 
 
+def _example(t) -> str:
+    """The command an officer can copy, one value (one isolate) in the locale's digits."""
+    return f"/reminder {t.clock('08:30')}"
+
+
 async def reminder_screen(update: Update, context: BotContext, note: str | None = None) -> None:
     t, user = context.t, context.user
     reminder = await context.services.reminders.get_or_default(user.user_id, user.country)
     status = (t._("Your daily reminder is <b>on</b>, at {time} ({zone}).",
-                  time=reminder.local_time, zone=_zone_label(context, reminder.timezone))
+                  time=t.clock(reminder.local_time), zone=_zone_label(context, reminder.timezone))
               if reminder.enabled else t._("Your daily reminder is <b>off</b>."))
     text = t._("⏰ <b>Daily reminder</b>\n{status}\n\nPress a time below, or send "
-               "/reminder followed by a time from {first} to {last}, for example /reminder "
-               "8:30. /reminder off turns it off, /reminder on turns it on again.",
-               status=Html(status), **_allowed())
+               "/reminder followed by a time from {first} to {last}, for example {example}. "
+               "/reminder off turns it off, /reminder on turns it on again.",
+               status=Html(status), example=_example(t), **_allowed(t))
     if note:
         text = f"{note}\n\n{text}"
     await show(update, context, text, kb.reminder(t, reminder.enabled, PRESET_TIMES,
@@ -85,11 +90,11 @@ async def reminder_command(update: Update, context: BotContext) -> None:
         return
     result = await context.services.reminders.set_time(user.user_id, user.country, raw)
     if result.status == "unparsed":
-        note = t._("I could not read {text} as a time. Send it like this: /reminder 8:30 "
-                   "(or 9, 09.00, 9am), or /reminder off.", text=raw[:40])
+        note = t._("I could not read {text} as a time. Send it like this: {example} "
+                   "(or 9, 09.00, 9am), or /reminder off.", text=raw[:40], example=_example(t))
     elif result.status == "quiet":
         note = t._("Please choose a time from {first} to {last}: reminders are never sent at "
-                   "night.", **_allowed())
+                   "night.", **_allowed(t))
     else:
         note = None
     await reminder_screen(update, context, note=note)
@@ -135,7 +140,7 @@ async def send_due_reminders(services: Services, bot) -> int:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             "🧠 " + t.label("Start the quiz"), callback_data=cb.MENU.pack(item="quiz"))]])
         try:
-            await bot.send_message(due.chat_id, text, reply_markup=markup)
+            await bot.send_message(due.chat_id, t.layout(text), reply_markup=markup)
             sent += 1
         except Forbidden:
             await services.accounts.set_blocked(due.user_id, True)

@@ -20,6 +20,7 @@ from bot.handlers.common import Page, show
 from bot.handlers.reference import card_text
 from bot.services.reference import CardView
 from bot.services.search_text import plain
+from bot.ui import examples
 from bot.ui import reference as kb
 
 #: How much of the query the answer repeats.
@@ -50,7 +51,8 @@ async def answer(update: Update, context: BotContext, text: str) -> None:
     markup = kb.topics(t, [(topic.module.id, page(topic.module.title))
                            for topic in context.services.reference.topics()])
     reply = t._("🔎 <b>Search</b>\nSend me the words you are looking for, for example "
-                "<i>overdose</i> or <i>needle</i>, or choose a topic:") \
+                "<i>{example}</i> or <i>{example2}</i>, or choose a topic:",
+                example=t.label(examples.OVERDOSE), example2=t.label(examples.NEEDLE)) \
         if results.query.empty else \
         t._("🔎 I found nothing for “{query}”.\nTry another or a shorter word, or choose "
             "a topic below. In an emergency, call for help first: /emergency",
@@ -87,7 +89,8 @@ def _article(context: BotContext, view: CardView) -> InlineQueryResultArticle:
         "<i>Shared from Toolkit Companion: {bot}</i>", bot=_mention(context))
     return InlineQueryResultArticle(
         id=view.card.id, title=title, description=description,
-        input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML))
+        input_message_content=InputTextMessageContent(context.t.layout(message),
+                                                      parse_mode=ParseMode.HTML))
 
 
 def _protected(context: BotContext, count: int) -> InlineQueryResultArticle:
@@ -97,9 +100,9 @@ def _protected(context: BotContext, count: int) -> InlineQueryResultArticle:
             "{n} protected card: open it in the bot", "{n} protected cards: open them in the bot",
             count),
         description=t.label("Protected guidance is shown only inside the bot."),
-        input_message_content=InputTextMessageContent(t._(
+        input_message_content=InputTextMessageContent(t.layout(t._(
             "🔒 Some guidance is shown only inside the bot, where it cannot be forwarded. "
-            "Open {bot} and choose Reference.", bot=_mention(context)),
+            "Open {bot} and choose Reference.", bot=_mention(context))),
             parse_mode=ParseMode.HTML))
 
 

@@ -30,7 +30,7 @@ from bot.store.search import Document
 log = logging.getLogger(__name__)
 
 #: Bump when the way rows are written changes, so existing indexes are rebuilt.
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"  # 2: every script folded (bot.services.search_text)
 RESULTS = 6
 
 Item = ReferenceCard | Lesson

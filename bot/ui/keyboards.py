@@ -46,7 +46,7 @@ def main_menu(t: Translator, *, resume: bool = False) -> Markup:
     menu = [[Button("🚨 " + t.label("Emergency numbers"), callback_data=cb.EMERGENCY.pack(
         code="me"))]]
     if resume:
-        menu.append([Button("▶️ " + t.label("Continue where I left off"),
+        menu.append([Button(t.arrow("▶️ ") + t.label("Continue where I left off"),
                             callback_data=cb.MENU.pack(item="resume"))])
     menu += [
         [Button("📚 " + t.label("Lessons"), callback_data=cb.MENU.pack(item="lessons")),

@@ -95,7 +95,7 @@ def progress(t: Translator) -> Markup:
 
 
 def reminder(t: Translator, enabled: bool, presets: Sequence[str], current: str) -> Markup:
-    times = [Button(("• " if p == current and enabled else "") + p,
+    times = [Button(("• " if p == current and enabled else "") + t.clock(p),
                     callback_data=cb.REMINDER.pack(action=p.replace(":", "")))
              for p in presets]
     toggle = (Button("🔕 " + t.label("Turn reminders off"),
