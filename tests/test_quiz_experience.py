@@ -14,9 +14,10 @@ from babel.messages.pofile import read_po, write_po
 from conftest import allow_incomplete, app_over, load_content
 from harness import Chat
 
-from bot.bidi import LRI, PDI
+from bot.bidi import LRI, PDI, strip_controls
 from bot.handlers.quiz_screens import CORRECT, PARTLY, UNKNOWN, WRONG, outcome
 from bot.i18n import LANGUAGE_NAMES
+from bot.numerals import ascii_digits
 from bot.sandbox import UpdateFactory
 from bot.services.quiz import Answer
 
@@ -31,9 +32,15 @@ async def _officer(chat_factory, locale: str, user_id: int) -> Chat:
 
 
 def _options(call) -> dict[int, str]:
-    """Displayed number -> option text, read off an unanswered question."""
-    return {int(n): html.unescape(text) for n, text in
-            re.findall(r"^(\d)\. (.*)$", call.text, flags=re.M)}
+    """Displayed number -> option text, read off an unanswered question (the number in the
+    locale's digits, the line laid out with direction marks in right-to-left locales)."""
+    return {int(ascii_digits(n)): html.unescape(text) for n, text in
+            re.findall(r"^(\d)\. (.*)$", strip_controls(call.text), flags=re.M)}
+
+
+def _num(chat, n: int) -> str:
+    """A button's number as the officer sees it (the locale's digits)."""
+    return chat.app.bot_data.services.catalogs.get(chat_locale(chat)).number(n)
 
 
 def _positions(call, item, served, locale, correct: bool) -> list[int]:
@@ -69,11 +76,11 @@ async def _answer(app, chat, lesson, correct: bool = True):
         picks = right if correct else _positions(chat.last, item, served, chat_locale(chat),
                                                  False)[:1]
         for n in picks:
-            await chat.press(f"⬜ {n}")
+            await chat.press(f"⬜ {_num(chat, n)}")
         await chat.press(-2)  # Submit
     else:
         wrong = _positions(chat.last, item, served, chat_locale(chat), False)
-        await chat.press(str(right[0] if correct else wrong[0]))
+        await chat.press(_num(chat, right[0] if correct else wrong[0]))
     return item
 
 
@@ -137,8 +144,8 @@ async def test_several_answers_shows_each_option_ticked_right_wrong_or_missed(
     options = _options(question)
     right = _positions(question, item, served, locale, True)
     wrong = _positions(question, item, served, locale, False)
-    await chat.press(f"⬜ {right[0]}")
-    await chat.press(f"⬜ {wrong[0]}")
+    await chat.press(f"⬜ {_num(chat, right[0])}")
+    await chat.press(f"⬜ {_num(chat, wrong[0])}")
     await chat.press(-2)  # Submit
     assert chat.answered_callback().params["text"] == t.label("Partly right.")
     text = chat.last.text
@@ -187,7 +194,7 @@ async def test_single_answer_shows_the_choice_beside_the_right_one(
     options = _options(chat.last)
     right = _positions(chat.last, item, served, locale, True)[0]
     wrong = _positions(chat.last, item, served, locale, False)[0]
-    await chat.press(str(wrong))
+    await chat.press(_num(chat, wrong))
     assert chat.answered_callback().params["text"] == t.label("Not quite.")
     text = chat.last.text
     assert t._("❌ {number}. {option} — <i>your answer</i>", number=wrong,
@@ -199,7 +206,7 @@ async def test_single_answer_shows_the_choice_beside_the_right_one(
     options = _options(chat.last)
     item = _current_item(app, chat, lesson)
     right = _positions(chat.last, item, served, locale, True)[0]
-    await chat.press(str(right))
+    await chat.press(_num(chat, right))
     assert chat.answered_callback().params["text"] == t.label("Correct!")
     assert t._("✅ {number}. {option} — <i>your answer, right</i>", number=right,
                option=options[right]) in chat.last.text
@@ -339,7 +346,7 @@ async def test_pressing_an_answered_question_again_shows_its_answer_and_next(
     right = _positions(question, item, content.served, locale, True)[0]
     wrong = _positions(question, item, content.served, locale, False)[0]
     fake.fail_next("timeout", method="editMessageText")
-    await chat.press(str(wrong))
+    await chat.press(_num(chat, wrong))
     assert not chat.replies()  # nothing reached the phone
     message_id = question.result["message_id"]
     await chat.press_data(question.callback_data()[right - 1], message_id)  # another option

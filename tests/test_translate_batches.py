@@ -130,6 +130,7 @@ def test_interface_batches_round_trip_through_a_po_file(content_copy):
 def test_the_catalogs_command_exports_to_a_file(tmp_path, capsys):
     out = tmp_path / "batch.po"
     status = catalogs_main(["export", "--locale", "ps", "--module", "overdose", "--limit", "3",
+                            "--state", "all",
                             "--format", "po", "-o", str(out)])
     assert status == 0
     with out.open("rb") as fh:

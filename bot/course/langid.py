@@ -43,7 +43,8 @@ SCRIPT = {"ru": "CYRILLIC", "kk": "CYRILLIC", "ky": "CYRILLIC", "tg": "CYRILLIC"
           "tk": "LATIN", "uz": "LATIN", "en": "LATIN"}
 #: Letters only this language (among ours) writes: a long string without any is suspect.
 OWN_LETTERS = {"kk": "әғқңөұүһі", "ky": "ңөү", "tg": "ғӣқӯҳҷ",
-               "ps": "ټډړږښځڅڼګېۍ", "ur": "ٹڈڑںےھہ", "tk": "ňýäž"}
+               "ps": "ټډړږښځڅڼګېۍ", "ur": "ٹڈڑںےھہ", "tk": "ňýäž",
+               "uz": "ʻʼ"}  # oʻ gʻ and the tutuq belgisi (modifier letters)
 #: Letters of another of our languages that this one never writes.
 FOREIGN_LETTERS = {"fa": "ٹڈڑںےټډړږښځڅڼګېۍ", "fa_AF": "ٹڈڑںےټډړږښځڅڼګېۍ",
                    "ur": "ټډړږښځڅڼګېۍ", "ps": "ٹڈڑںے",

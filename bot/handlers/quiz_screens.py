@@ -46,9 +46,10 @@ def _header(page: Page, q: Question) -> list[str]:
 
 def question_text(page: Page, q: Question) -> str:
     """A question with its options numbered as the buttons are."""
-    lines = _header(page, q)
+    lines, t = _header(page, q), page.context.t
     for position, index in enumerate(q.presentation.order):
-        lines.append(f"{position + 1}. {escaped(page(q.item.options[index].text))}")
+        lines.append(f"{t.isolate(t.number(position + 1))}. "
+                     f"{t.isolate(escaped(page(q.item.options[index].text)))}")
     if q.multiple:
         lines += ["", page.context.t._("<i>Choose every correct answer, then press Submit.</i>")]
     return "\n".join(lines)

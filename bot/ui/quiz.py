@@ -19,10 +19,11 @@ def _home(t: Translator) -> Button:
 def question(t: Translator, pid: int, nonce: str, count: int, multiple: bool,
              selected: frozenset[int]) -> Markup:
     if not multiple:
-        buttons = [Button(str(i + 1), callback_data=cb.QUIZ_ANSWER.pack(p=pid, n=nonce, pos=i))
+        buttons = [Button(t.number(i + 1),  # the locale's digits, as in the question
+                          callback_data=cb.QUIZ_ANSWER.pack(p=pid, n=nonce, pos=i))
                    for i in range(count)]
         return Markup([*rows(buttons, 3 if count in (3, 5, 6) else 4), [_home(t)]])
-    buttons = [Button(("☑️ " if i in selected else "⬜ ") + str(i + 1),
+    buttons = [Button(("☑️ " if i in selected else "⬜ ") + t.number(i + 1),
                       callback_data=cb.QUIZ_TOGGLE.pack(p=pid, n=nonce, pos=i))
                for i in range(count)]
     return Markup([*rows(buttons, 4 if count == 4 else 3),
