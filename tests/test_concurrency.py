@@ -5,8 +5,9 @@ a per-officer flood limit whose state, like the processor's, does not grow witho
 from __future__ import annotations
 
 import asyncio
+import threading
 
-from conftest import make_app
+from conftest import ADMIN_ID, app_over, load_content, make_app
 from harness import Chat
 
 from bot.app import running
@@ -233,3 +234,32 @@ async def test_updates_without_a_user_or_chat_are_not_ordered_but_bounded():
     assert sorted(ran) == list(range(5))
     assert update_key(object()) is None
     assert processor.keys_in_flight == 0
+
+
+async def test_reload_runs_off_the_event_loop(settings, catalogs, content_copy, clock):
+    """While /reload reads and checks the content (held here), another officer is served.
+    Were the loading done on the event loop, nothing else could run until it finished."""
+    own = load_content(content_copy)
+    loading, release = threading.Event(), threading.Event()
+    real_load = own._load
+
+    def held_load():
+        loading.set()
+        release.wait(5)  # on the event loop this would freeze everything for 5 s
+        return real_load()
+
+    own._load = held_load
+    async with app_over(settings, catalogs, own, clock) as (app, fake):
+        admin, officer = Chat(app, fake, UpdateFactory(ADMIN_ID)), Chat(app, fake,
+                                                                         UpdateFactory(2601))
+        await admin.onboard()
+        await officer.onboard()
+        order: list[str] = []
+        fake.listeners.append(lambda call: order.append(
+            "reload" if "reloaded" in call.text else "officer" if chat_of(call) == 2601 else ""))
+        reload = asyncio.create_task(admin.send("/reload"))
+        await asyncio.to_thread(loading.wait, 5)
+        await officer.send("/help")
+        release.set()
+        await reload
+        assert [o for o in order if o] == ["officer", "reload"]
