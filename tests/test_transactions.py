@@ -117,3 +117,31 @@ async def test_a_transaction_left_open_is_never_built_upon(db):
     assert await store.users.get(60) is None
     assert await store.users.get(61) is not None
     assert not await in_transaction(db)
+
+
+async def test_wal_checkpoints_run_off_the_database_thread(db):
+    """The bot's connection leaves checkpoints (and their fsync) to a worker thread: its own
+    automatic checkpoint is only a distant backstop."""
+    from bot.store.checkpoint import BACKSTOP_PAGES
+
+    assert await db.scalar("PRAGMA wal_autocheckpoint") == BACKSTOP_PAGES
+    await db.executemany("INSERT INTO users (user_id, chat_id) VALUES (?, ?)",
+                         [(i, i) for i in range(1, 2001)])
+    db_thread = await db.run(lambda conn: threading.get_ident())
+    seen = []
+    real = db.checkpointer.checkpoint
+
+    def checkpoint():
+        seen.append(threading.get_ident())
+        return real()
+
+    db.checkpointer.checkpoint = checkpoint
+    db.checkpointer.threshold, db.checkpointer.interval_s = 1, 0.01
+    for _ in range(500):
+        if seen:
+            break
+        await asyncio.sleep(0.01)
+    busy, frames, done = await asyncio.to_thread(real)
+    assert seen and db_thread not in seen
+    assert busy == 0 and frames == done  # everything in the log is in the database file
+    assert await Store(db).users.get(2000) is not None

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.store.checkpoint import BACKSTOP_PAGES, Checkpointer
 from bot.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Database:
         self.path = Path(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
+        self.checkpointer = Checkpointer(self.path)
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -49,6 +51,7 @@ class Database:
             mode = await self.scalar("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
+            await self._conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
             await self.migrate()
         except (OSError, sqlite3.Error) as exc:
             await self.close()
@@ -58,8 +61,10 @@ class Database:
             ) from exc
         if str(mode).lower() != "wal":
             log.warning("SQLite did not switch to WAL mode (got %s)", mode)
+        self.checkpointer.start()  # checkpoints off this connection's thread
 
     async def close(self) -> None:
+        await self.checkpointer.stop()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
