@@ -141,6 +141,9 @@ class Driver:
         self.failed_calls: list[Call] = []
         #: (update kind, thread hand-offs) per pushed update
         self.handoffs: list[tuple[str, int]] = []
+        #: CPU seconds of this process (every thread) per pushed update: the work itself,
+        #: without the time spent waiting for a CPU on a busy machine
+        self.cpu: list[float] = []
         self._counter: HandoffCounter | None = None
         self._keyboards: dict[int, tuple[int, list[str]]] = {}
         fake.listeners.append(self._seen)
@@ -172,9 +175,10 @@ class Driver:
     async def push(self, data: dict[str, Any]) -> None:
         before = len(self.fake.calls)
         handoffs = self._counter.count if self._counter else 0
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         await self.app.process_update(to_update(data, self.app.bot))
         self.latencies.append(time.perf_counter() - start)
+        self.cpu.append(time.process_time() - cpu)
         self.updates.append(data)
         if self._counter:
             self.handoffs.append((update_kind(data), self._counter.count - handoffs))

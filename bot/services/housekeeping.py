@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 ROUND_RETENTION = timedelta(days=7)
 #: Rounds per transaction: each is a few milliseconds, so other officers' reads and writes,
 #: queued meanwhile on the same database thread, wait no longer than that.
-BATCH = 200
+BATCH = 50
 
 
 class Housekeeping:
