@@ -52,6 +52,9 @@ from bot.config import load_settings  # noqa: E402
 from bot.sandbox import Call, FakeBotAPI, UpdateFactory, to_update  # noqa: E402
 from bot.ui import callbacks as cb  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from instrument import KIND_NAMES, HandoffCounter, update_kind  # noqa: E402
+
 #: Telegram language codes of the simulated officers (None: the client sends none).
 LANGUAGE_CODES = ("ru", "ru", "ru", "uz", "kk", "ky", "tg", "tk", "fa", "fa-AF", "ps", "ur",
                   "en", "en", None)
@@ -96,6 +99,7 @@ class Result:
     wall: float  # seconds for the whole run, from the first update to the last
     api_calls: int
     updates: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    handoffs: list[tuple[str, int]] = field(default_factory=list, repr=False)
 
     @property
     def n(self) -> int:
@@ -135,6 +139,12 @@ class Driver:
         self.updates: list[dict[str, Any]] = []
         self.silent: list[dict[str, Any]] = []  # updates the bot did not answer at all
         self.failed_calls: list[Call] = []
+        #: (update kind, thread hand-offs) per pushed update
+        self.handoffs: list[tuple[str, int]] = []
+        #: CPU seconds of this process (every thread) per pushed update: the work itself,
+        #: without the time spent waiting for a CPU on a busy machine
+        self.cpu: list[float] = []
+        self._counter: HandoffCounter | None = None
         self._keyboards: dict[int, tuple[int, list[str]]] = {}
         fake.listeners.append(self._seen)
 
@@ -159,12 +169,19 @@ class Driver:
     def keyboard(self, chat_id: int) -> tuple[int, list[str]]:
         return self._keyboards.get(chat_id, (0, []))
 
+    def count_handoffs(self, conn: Any) -> None:
+        self._counter = HandoffCounter(conn)
+
     async def push(self, data: dict[str, Any]) -> None:
         before = len(self.fake.calls)
-        start = time.perf_counter()
+        handoffs = self._counter.count if self._counter else 0
+        cpu, start = time.process_time(), time.perf_counter()
         await self.app.process_update(to_update(data, self.app.bot))
         self.latencies.append(time.perf_counter() - start)
+        self.cpu.append(time.process_time() - cpu)
         self.updates.append(data)
+        if self._counter:
+            self.handoffs.append((update_kind(data), self._counter.count - handoffs))
         if len(self.fake.calls) == before:
             self.silent.append(data)
 
@@ -311,9 +328,52 @@ async def scenario_quiz_answers(driver: Driver, n: int, users: int,
         await driver.push(officer.updates.callback(choice, message_id))
 
 
+def study_choice(data: list[str], rng: random.Random) -> str:
+    """What an onboarded officer studying presses next on the screen showing ``data``:
+    reads lesson cards forward, finishes lessons, takes their quizzes, answers, goes on."""
+    def having(*prefixes: str) -> list[str]:
+        return [d for d in data if d.split(cb.SEP, 1)[0] in prefixes]
+
+    answers, submit, nxt = having("qa", "qt"), having("qs"), having("qn")
+    if answers and (not submit or rng.random() < 0.6):
+        return rng.choice(answers)
+    for options in (submit, nxt):
+        if options:
+            return options[0]
+    if having("ql") and rng.random() < 0.7:
+        return having("ql")[0]
+    if having("done"):
+        return having("done")[0]
+    cards = having("les")
+    if cards:  # forward: the card with the highest number (Back is the lower one)
+        return max(cards, key=lambda d: int(d.rsplit(cb.SEP, 1)[-1]))
+    modules = having("mod")
+    if modules and len(modules) > 1:
+        return rng.choice(modules)
+    if rng.random() < 0.15:
+        return cb.MENU.pack(item="quiz")
+    return cb.MENU.pack(item="lessons")
+
+
+async def scenario_study(driver: Driver, n: int, users: int, rng: random.Random) -> None:
+    """Onboarded officers (set-up not timed) read lessons card by card, finish them and
+    answer their quizzes: lesson cards, module lists, quiz answers, next, summaries."""
+    officers = []
+    for i in range(users):
+        officer = Officer(UpdateFactory(800_000 + i, language_code=rng.choice(LANGUAGE_CODES)))
+        while officer.stage != "menu":
+            await _untimed(driver, _onboarding_update(driver, officer, rng))
+        officers.append(officer)
+    for _ in range(n):
+        officer = rng.choice(officers)
+        message_id, data = driver.keyboard(officer.chat_id)
+        await driver.push(officer.updates.callback(study_choice(data, rng), message_id))
+
+
 SCENARIOS: dict[str, Scenario] = {
     "onboarding_and_menu": scenario_onboarding_and_menu,
     "quiz_answers": scenario_quiz_answers,
+    "study": scenario_study,
 }
 
 
@@ -330,13 +390,14 @@ async def bench_toolkit(scenario: Scenario, n: int, users: int, seed: int,
                                 reminder_ticker=False)
         async with running(app):
             driver = Driver(app, fake)
+            driver.count_handoffs(app.bot_data["services"].store.db.conn)
             gc.collect()
             start = time.perf_counter()
             await scenario(driver, n, users, random.Random(seed))
             wall = time.perf_counter() - start
         _check(driver)
         return Result("Toolkit Companion", name or scenario.__name__, driver.latencies, wall,
-                      len(fake.calls), driver.updates)
+                      len(fake.calls), driver.updates, driver.handoffs)
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -391,6 +452,20 @@ def markdown_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def handoff_table(results: list[Result]) -> str:
+    """Thread hand-offs (calls queued to aiosqlite's worker thread) per update kind."""
+    per_kind: dict[str, list[int]] = {}
+    for r in results:
+        for kind, count in r.handoffs:
+            per_kind.setdefault(kind, []).append(count)
+    lines = ["| Update | Updates | Hand-offs (mean) | min | max |", "|---|---:|---:|---:|---:|"]
+    for kind, counts in sorted(per_kind.items(), key=lambda kv: -len(kv[1])):
+        name = KIND_NAMES.get(kind, kind)
+        lines.append(f"| {name} | {len(counts)} | {statistics.mean(counts):.1f} | "
+                     f"{min(counts)} | {max(counts)} |")
+    return "\n".join(lines)
+
+
 def ratio_line(bot: Result, echo: Result) -> str:
     return (f"Toolkit Companion handles {bot.per_second / echo.per_second:.2f}× the updates/s "
             f"of the bare echo bot (echo is {echo.per_second / bot.per_second:.1f}× faster; "
@@ -401,7 +476,8 @@ def ratio_line(bot: Result, echo: Result) -> str:
 async def run_benchmark(n: int, users: int, seed: int, scenario_name: str) -> str:
     bot = await bench_toolkit(SCENARIOS[scenario_name], n, users, seed, scenario_name)
     echo = await bench_echo(bot.updates, scenario_name)
-    return "\n\n".join([markdown_table([bot, echo]), ratio_line(bot, echo)])
+    return "\n\n".join([markdown_table([bot, echo]), ratio_line(bot, echo),
+                        "Thread hand-offs per update:\n\n" + handoff_table([bot])])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -12,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.concurrency import PerUserUpdateProcessor, UpdateLimiter
 from bot.config import Settings
 from bot.context import BotContext, BotData, Services
 from bot.handlers import (
@@ -19,6 +21,8 @@ from bot.handlers import (
     admin,
     errors,
     fallback,
+    flood,
+    housekeeping,
     lessons,
     menu,
     middleware,
@@ -40,6 +44,9 @@ from bot.services.search import SearchService
 from bot.store import Database, Store
 from bot.timeutil import Clock, system_clock
 
+if TYPE_CHECKING:
+    from telegram.ext import BaseUpdateProcessor
+
 log = logging.getLogger(__name__)
 
 #: Used when a fake transport answers instead of Telegram (demo, tests, benchmark).
@@ -49,8 +56,12 @@ OFFLINE_TOKEN = "123456:offline-demo-token"
 def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       catalogs: Catalogs | None = None, content: ContentService | None = None,
                       rate_limiter: bool = True, clock: Clock = system_clock,
-                      fsrs_fuzzing: bool = True, reminder_ticker: bool = True) -> Application:
+                      fsrs_fuzzing: bool = True, reminder_ticker: bool = True,
+                      update_processor: BaseUpdateProcessor | None = None,
+                      prune_job: bool = True) -> Application:
     """The whole bot. ``request`` replaces Telegram (the fake transport of the demo/tests).
+    Updates from the updater run through ``update_processor``: by default concurrently across
+    officers, in order for each, with a per-officer flood limit (``bot.concurrency``).
 
     Raises ``ContentError`` when the course content is invalid: the bot does not start.
     """
@@ -66,6 +77,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(update_processor or PerUserUpdateProcessor(limiter=UpdateLimiter()))
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
@@ -75,6 +87,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app = builder.build()
+    if isinstance(app.update_processor, PerUserUpdateProcessor) and \
+            app.update_processor.on_limited is None:
+        app.update_processor.on_limited = lambda update: flood.flood_note(app, update)
 
     services = Services(
         settings=settings, store=store, catalogs=catalogs,
@@ -98,6 +113,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     reminders.register(app, main_menu, ticker=reminder_ticker)
     admin.register(app)
     about.register(app)
+    housekeeping.register(app, enabled=prune_job)
     menu.register(app, main_menu)
     search.register(app)  # its free-text reader reads whatever no other reader claimed
     fallback.register(app)  # last: it catches what nothing else matched

@@ -3,7 +3,9 @@
 ``FakeBotAPI`` is a ``telegram.request.BaseRequest``: plugged into an ``Application`` it
 records every Bot API call with its parameters and answers in Telegram's JSON shapes, so the
 real bot runs with no network. It can be told to fail the next calls with 429 (retry_after),
-403, 400 or a timeout. ``UpdateFactory`` builds the updates a user would send.
+403, 400 or a timeout. ``UpdateFactory`` builds the updates a user would send. An optional
+``hook`` is awaited before each call is answered: a benchmark delays calls as a network would,
+a test holds a call back to see what runs meanwhile (without one, no call ever waits).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +77,8 @@ class FakeBotAPI(BaseRequest):
 
     calls: list[Call] = field(default_factory=list)
     listeners: list[Callable[[Call], None]] = field(default_factory=list)
+    #: awaited with each call before it is answered (None: answer at once)
+    hook: Callable[[Call], Awaitable[None]] | None = None
     _failures: list[_Failure] = field(default_factory=list)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
@@ -95,6 +99,8 @@ class FakeBotAPI(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = Call(api_method, params)
+        if self.hook is not None:
+            await self.hook(call)
         failure = self._take_failure(call) or _unparsable(call)
         if failure is not None:
             return self._fail(call, failure)

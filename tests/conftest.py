@@ -152,11 +152,12 @@ async def app_over(settings, catalogs, content, clock) -> AsyncIterator[tuple]:
         yield app, fake
 
 
-def make_app(settings, fake, catalogs, content, clock):
+def make_app(settings, fake, catalogs, content, clock, **options):
     """The real bot over the fake transport, on a hand-moved clock, FSRS without fuzz."""
     return build_application(settings, request=fake, catalogs=catalogs, content=content,
                              rate_limiter=False, clock=clock, fsrs_fuzzing=False,
-                             reminder_ticker=False)  # tests drive the ticker by hand
+                             reminder_ticker=False,  # tests drive the ticker by hand
+                             **options)
 
 
 def replace_settings(settings: Settings, **changes) -> Settings:

@@ -38,7 +38,7 @@ def admin_only(handler: Handler) -> Handler:
 async def reload_content(update: Update, context: BotContext) -> None:
     """Reload content/ and its translations; on invalid content keep serving the last valid."""
     t = context.t
-    served, problems = context.services.content.reload()
+    served, problems = await context.services.content.reload_off_loop()
     if served is None:
         shown = "\n".join(html.escape(str(p)) for p in problems[:MAX_PROBLEMS_SHOWN])
         text = t.ngettext(

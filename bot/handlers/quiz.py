@@ -27,11 +27,11 @@ async def _show_question(update: Update, context: BotContext, q: Question) -> No
     await show(update, context, text + page.notice(), markup)
 
 
-async def _ask(update: Update, context: BotContext, session_id: int) -> None:
+async def _ask(update: Update, context: BotContext, session: Session) -> None:
     uid = update.effective_user.id
-    q = await context.services.quiz.next_question(uid, session_id)
+    q = await context.services.quiz.next_question(uid, session)
     if q is None:
-        await _summary(update, context, session_id)
+        await _summary(update, context, session.id)
         return
     await _show_question(update, context, q)
 
@@ -105,7 +105,7 @@ async def _new_round(update: Update, context: BotContext) -> None:
     t, uid = context.t, update.effective_user.id
     session = await context.services.quiz.start_review(uid)
     if session is not None:
-        await _ask(update, context, session.id)
+        await _ask(update, context, session)
         return
     completed = await context.store.progress.completed(uid)
     if not completed:
@@ -127,7 +127,7 @@ async def start_lesson_quiz(update: Update, context: BotContext) -> None:
     session = await pressed(update, context, values and await context.services.quiz.start_lesson(
         update.effective_user.id, values["lesson"]))
     if session:
-        await _ask(update, context, session.id)
+        await _ask(update, context, session)
 
 
 async def _replaced(update: Update, context: BotContext) -> None:
@@ -221,7 +221,7 @@ async def next_question(update: Update, context: BotContext) -> None:
     if session.finished and session.position < len(session.items):
         await _replaced(update, context)
         return
-    await _ask(update, context, session.id)
+    await _ask(update, context, session)
 
 
 async def lesson_card(update: Update, context: BotContext) -> None:

@@ -38,34 +38,24 @@ class AccountService:
 
     async def start(self, user_id: int, chat_id: int, payload: str | None) -> User:
         """First contact or ``/start``: make sure the user exists; keep an invite payload."""
-        user = await self.store.users.ensure(user_id, chat_id)
-        if chat_id != user.chat_id:
-            await self.store.users.set_chat(user_id, chat_id)
-        if not user.active:
-            await self.store.users.set_active(user_id, True)
+        changes: dict[str, object] = {"chat_id": chat_id, "active": 1}
         if payload and PAYLOAD.match(payload):
-            await self.store.users.set_start_payload(user_id, payload)
-        return await self._get(user_id)
+            changes["start_payload"] = payload
+        return await self.store.users.update(user_id, chat_id, **changes)
 
     async def choose_locale(self, user_id: int, chat_id: int, locale: str) -> User | None:
         """Store the language; ``None`` when it is not one we offer (forged button)."""
         if locale not in SUPPORTED_LOCALES:
             return None
-        await self.store.users.ensure(user_id, chat_id)
-        await self.store.users.set_locale(user_id, locale)
-        return await self._get(user_id)
+        return await self.store.users.update(user_id, chat_id, locale=locale)
 
     async def choose_country(self, user_id: int, chat_id: int, code: str) -> User | None:
         if not is_valid_country(code):
             return None
-        await self.store.users.ensure(user_id, chat_id)
-        await self.store.users.set_country(user_id, code)
-        return await self._get(user_id)
+        return await self.store.users.update(user_id, chat_id, country=code)
 
     async def accept_privacy(self, user_id: int, chat_id: int) -> User:
-        await self.store.users.ensure(user_id, chat_id)
-        await self.store.users.mark_privacy_seen(user_id)
-        return await self._get(user_id)
+        return await self.store.users.update(user_id, chat_id, privacy_seen=True)
 
     async def forget(self, user_id: int) -> bool:
         """Delete every row the bot holds about this user."""
@@ -87,8 +77,3 @@ class AccountService:
 
     def is_trainer(self, user: User | None, user_id: int) -> bool:
         return self.role(user, user_id) in ("trainer", "admin")
-
-    async def _get(self, user_id: int) -> User:
-        user = await self.store.users.get(user_id)
-        assert user is not None
-        return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,9 +60,27 @@ class ContentService:
         try:
             fresh = self._load()
         except ContentError as exc:
-            log.warning("Content reload refused: %d problem(s)", len(exc.problems))
-            return None, [p for p in exc.problems if p.severity == "error"]
+            return None, self._refused(exc)
+        self._publish(fresh)
+        return fresh, []
+
+    async def reload_off_loop(self) -> tuple[Served | None, list[Problem]]:
+        """``reload`` with the slow part (reading and checking YAML and catalogs, about a
+        second) in a worker thread, so that officers are served meanwhile; the new content
+        is published, and listeners called, back on the event loop."""
+        try:
+            fresh = await asyncio.to_thread(self._load)
+        except ContentError as exc:
+            return None, self._refused(exc)
+        self._publish(fresh)
+        return fresh, []
+
+    @staticmethod
+    def _refused(exc: ContentError) -> list[Problem]:
+        log.warning("Content reload refused: %d problem(s)", len(exc.problems))
+        return [p for p in exc.problems if p.severity == "error"]
+
+    def _publish(self, fresh: Served) -> None:
         self._served = fresh
         for listener in self.listeners:
             listener(fresh)
-        return fresh, []

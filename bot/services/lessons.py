@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.course.model import Lesson, Module
 from bot.services.content import ContentService
 from bot.store import Store
+from bot.store.progress import LessonState
 from bot.timeutil import Clock, iso
 
 
@@ -75,7 +76,11 @@ class LessonService:
         module = self.content.course.module(module_id)
         if module is None:
             return None
-        states = await self.store.progress.states(user_id)
+        return self._module_status(module, await self.store.progress.states(user_id))
+
+    @staticmethod
+    def _module_status(module: Module, states: dict[str, LessonState]
+                       ) -> tuple[ModuleProgress, list[LessonStatus]]:
         lessons = [LessonStatus(le, bool(states.get(le.id) and states[le.id].completed),
                                 le.id in states) for le in module.lessons]
         done = sum(1 for s in lessons if s.completed)
@@ -95,10 +100,11 @@ class LessonService:
         lesson = course.lesson(lesson_id)
         if lesson is None:
             return None
-        first = await self.store.progress.complete(user_id, lesson.id, iso(self.clock()))
+        first, states = await self.store.progress.complete(user_id, lesson.id,
+                                                           iso(self.clock()))
         module = self._module_of(lesson)
-        progress, _ = await self.module(user_id, module.id)  # type: ignore[misc]
-        done = await self.store.progress.completed(user_id)
+        progress, _ = self._module_status(module, states)
+        done = {lesson_id for lesson_id, state in states.items() if state.completed}
         upcoming = [le for le in course.lessons_in_order() if le.id not in done]
         after = course.next_lesson(lesson.id)
         next_lesson = after if after is not None and after.id not in done else \

@@ -13,14 +13,14 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from fsrs import Card, Rating, Scheduler
 
 from bot.course.model import Course, QuizItem
 from bot.services.content import ContentService
 from bot.store import Store
-from bot.store.quiz import Presentation, Session
+from bot.store.quiz import Answering, Presentation, Session
 from bot.timeutil import Clock, iso, parse_iso
 
 SESSION_SIZE = 5
@@ -115,16 +115,19 @@ class QuizService:
 
     async def new_items(self, user_id: int) -> list[str]:
         """Items of completed lessons never answered, in course order."""
-        done = await self.store.progress.completed(user_id)
-        seen = set((await self.store.quiz.cards(user_id)).keys())
+        found = await self.store.quiz.candidates(user_id, iso(self.clock()))
+        return self._new(found.completed, found.seen)
+
+    def _new(self, done: set[str], seen: set[str]) -> list[str]:
         return [item.id for lesson in self.course.lessons_in_order() if lesson.id in done
                 for item in lesson.quiz if item.id not in seen]
 
     async def start_review(self, user_id: int) -> Session | None:
         """Due items first, then new ones; ``None`` when there is nothing to ask."""
-        items = (await self.due_items(user_id))[:SESSION_SIZE]
+        found = await self.store.quiz.candidates(user_id, iso(self.clock()))
+        items = [i for i in found.due if self.course.quiz_item(i) is not None][:SESSION_SIZE]
         if len(items) < SESSION_SIZE:
-            items += (await self.new_items(user_id))[:SESSION_SIZE - len(items)]
+            items += self._new(found.completed, found.seen)[:SESSION_SIZE - len(items)]
         if not items:
             return None
         return await self.create_session(user_id, "review", items)
@@ -137,15 +140,14 @@ class QuizService:
         return await self.create_session(user_id, f"lesson:{lesson.id}", items)
 
     async def create_session(self, user_id: int, kind: str, items: list[str]) -> Session:
-        session_id = await self.store.quiz.create_session(user_id, kind, items, iso(self.clock()))
-        session = await self.store.quiz.session(session_id)
-        assert session is not None
-        return session
+        return await self.store.quiz.create_session(user_id, kind, items, iso(self.clock()))
 
     # --- asking --------------------------------------------------------------------------
-    async def next_question(self, user_id: int, session_id: int) -> Question | None:
-        """The session's next question, shuffled for this presentation; ``None`` when done."""
-        session = await self.store.quiz.session(session_id)
+    async def next_question(self, user_id: int, session: int | Session) -> Question | None:
+        """The session's next question, shuffled for this presentation; ``None`` when done.
+        ``session`` is its id, or the session as just read (which saves reading it again)."""
+        if isinstance(session, int):
+            session = await self.store.quiz.session(session)
         if session is None or session.user_id != user_id or session.finished:
             return None
         while session.position < len(session.items):
@@ -159,58 +161,56 @@ class QuizService:
             return None
         order = list(range(len(item.options)))
         self.rng.shuffle(order)
-        pid = await self.store.quiz.present(session.id, user_id, item.id, order,
-                                            secrets.token_hex(3), iso(self.clock()))
-        presentation = await self.store.quiz.presentation(pid)
-        assert presentation is not None
+        presentation = await self.store.quiz.present(session.id, user_id, item.id, order,
+                                                     secrets.token_hex(3), iso(self.clock()))
         return Question(session, presentation, item, session.position + 1, len(session.items))
 
     async def _skip(self, session: Session) -> Session:
-        await self.store.quiz.skip_item(session.id)
-        fresh = await self.store.quiz.session(session.id)
+        fresh = await self.store.quiz.skip_item(session.id)
         assert fresh is not None
         return fresh
 
-    async def _checked(self, user_id: int, presentation_id: int, nonce: str
-                       ) -> tuple[Presentation, QuizItem] | None:
-        p = await self.store.quiz.presentation(presentation_id)
-        if p is None or p.user_id != user_id or not secrets.compare_digest(p.nonce, nonce):
+    async def _checked(self, user_id: int, presentation_id: int, nonce: str,
+                       with_card: bool = False) -> tuple[Answering, QuizItem] | None:
+        """The showing (with its session, and the card if asked), read in one hand-off, if
+        it is this officer's, the nonce matches and its item is still as it was shown."""
+        state = await self.store.quiz.answering(presentation_id, user_id, with_card)
+        if state is None or not secrets.compare_digest(state.presentation.nonce, nonce):
             return None
+        p = state.presentation
         item = self.course.quiz_item(p.item_id)
         if item is None or len(p.order) != len(item.options):
             return None  # the item changed since it was shown
-        return p, item
+        return state, item
 
     async def toggle(self, user_id: int, presentation_id: int, nonce: str, position: int
                      ) -> tuple[str, Question | None]:
         """Select or unselect an option of a several-answers question."""
         checked = await self._checked(user_id, presentation_id, nonce)
-        if checked is None or not 0 <= position < len(checked[0].order):
+        if checked is None or not 0 <= position < len(checked[0].presentation.order):
             return "invalid", None
-        p, item = checked
+        (p, session, _), item = checked
         if p.answered:
             return "already", None
-        session = await self.store.quiz.session(p.session_id)
         if session is None or session.finished:
             return "old", None
-        await self.store.quiz.set_selected(p.id, p.selected ^ {position})
-        fresh = await self.store.quiz.presentation(p.id)
-        assert fresh is not None
+        fresh = await self.store.quiz.set_selected(p.id, p.selected ^ {position})
+        if fresh is None:  # answered meanwhile
+            return "already", None
         return "ok", Question(session, fresh, item, session.position + 1, len(session.items))
 
     async def answer(self, user_id: int, presentation_id: int, nonce: str,
                      positions: frozenset[int] | None) -> Answer:
         """Score an answer: ``positions`` chosen (displayed order), or ``None`` to submit the
         toggled selection. Replays and double presses change nothing."""
-        checked = await self._checked(user_id, presentation_id, nonce)
+        checked = await self._checked(user_id, presentation_id, nonce, with_card=True)
         if checked is None:
             return Answer("invalid")
-        p, item = checked
+        (p, session, stored), item = checked
         chosen = p.selected if positions is None else positions
         if any(not 0 <= i < len(p.order) for i in chosen):
             return Answer("invalid")
         right = frozenset(pos for pos, idx in enumerate(p.order) if item.options[idx].correct)
-        session = await self.store.quiz.session(p.session_id)
         if p.answered or session is None:
             # answered before: what was chosen then, so that the answer can be shown again
             return Answer("already", item, p, p.selected == right, p.selected, right, None,
@@ -223,44 +223,34 @@ class QuizService:
         now = self.clock()
         seconds = max(0.0, (now - parse_iso(p.shown_at)).total_seconds())
         rating = rate(item, correct, seconds)
-        stored = await self.store.quiz.card(user_id, item.id)
-        card = Card.from_json(stored.card_json) if stored else Card()
+        # Card() without an id sleeps 1 ms (to make ids unique), blocking the event loop: the
+        # id is only a label in the review log, so it is the creation time, given here.
+        card = Card.from_json(stored.card_json) if stored else \
+            Card(card_id=int(now.timestamp() * 1000))
         card, log = self.scheduler.review_card(card, rating, now, int(seconds * 1000))
-        written = await self.store.quiz.record_answer(
+        written, session = await self.store.quiz.record_answer(
             p, correct=correct, rating=int(rating), duration_ms=int(seconds * 1000),
             now=iso(now), card_json=card.to_json(), due=iso(card.due), log_json=log.to_json(),
             lapse=stored is not None and not correct, selected=chosen)
-        session = await self.store.quiz.session(p.session_id)
         if not written:
             return Answer("already", item, p, correct, chosen, right, None, session)
         return Answer("ok", item, p, correct, chosen, right, rating, session)
 
     # --- results -------------------------------------------------------------------------
     async def summary(self, user_id: int, session_id: int, tz) -> Summary | None:
-        session = await self.store.quiz.session(session_id)
-        if session is None or session.user_id != user_id:
+        """Close the session and sum it up: one transaction."""
+        finished = await self.store.quiz.finish_and_review(session_id, user_id,
+                                                           iso(self.clock()), tz)
+        if finished is None:
             return None
-        await self.store.quiz.finish_session(session.id, iso(self.clock()))
-        now = self.clock()
-        next_due = await self.store.quiz.next_due(user_id, iso(now))
-        return Summary(session.correct, len(session.items), await self.streak(user_id, tz),
-                       len(await self.due_items(user_id)),
-                       parse_iso(next_due) if next_due else None)
+        session, state = finished
+        due = [i for i in state.due if self.course.quiz_item(i) is not None]
+        return Summary(session.correct, len(session.items), state.streak_days, len(due),
+                       parse_iso(state.next_due) if state.next_due else None)
 
     async def streak(self, user_id: int, tz) -> int:
         """Consecutive local days, up to today (or yesterday), with at least one answer."""
-        days = sorted({parse_iso(t).astimezone(tz).date()
-                       for t in await self.store.quiz.review_times(user_id)}, reverse=True)
-        today = self.clock().astimezone(tz).date()
-        if not days or days[0] < today - timedelta(days=1):
-            return 0
-        streak, expected = 0, days[0]
-        for day in days:
-            if day != expected:
-                break
-            streak += 1
-            expected = day - timedelta(days=1)
-        return streak
+        return (await self.store.quiz.review_state(user_id, iso(self.clock()), tz)).streak_days
 
     async def open_session(self, user_id: int) -> Session | None:
         """The officer's quiz in progress: unfinished, with some but not all questions

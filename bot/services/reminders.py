@@ -89,18 +89,15 @@ class ReminderService:
 
     async def ensure(self, user_id: int, country: str | None) -> Reminder:
         """A new officer gets a daily reminder at the default time in the country's zone."""
-        reminder = await self.store.reminders.get(user_id)
-        if reminder is not None:
-            return reminder
         tz = timezone_for_country(country)
-        await self._save(user_id, True, DEFAULT_TIME, tz)
-        return await self.store.reminders.get(user_id)  # type: ignore[return-value]
+        return await self.store.reminders.insert_missing(
+            user_id, enabled=True, local_time=DEFAULT_TIME, timezone=tz,
+            next_at=iso(next_occurrence(DEFAULT_TIME, tz, self.clock())))
 
     async def _save(self, user_id: int, enabled: bool, local_time: str, tz: str) -> Reminder:
         next_at = next_occurrence(local_time, tz, self.clock())
-        await self.store.reminders.upsert(user_id, enabled=enabled, local_time=local_time,
-                                          timezone=tz, next_at=iso(next_at))
-        return await self.store.reminders.get(user_id)  # type: ignore[return-value]
+        return await self.store.reminders.upsert(user_id, enabled=enabled, local_time=local_time,
+                                                 timezone=tz, next_at=iso(next_at))
 
     async def set_time(self, user_id: int, country: str | None, text: str) -> SetResult:
         local_time = parse_time(text)

@@ -80,6 +80,11 @@ def fingerprint(rows: list[Document]) -> str:
     return digest.hexdigest()
 
 
+def _rows_and_stamp(served: Served, locales: tuple[str, ...]) -> tuple[list[Document], str]:
+    rows = list(documents(served, locales))
+    return rows, fingerprint(rows)
+
+
 class SearchService:
     def __init__(self, store: Store, content: ContentService,
                  locales: tuple[str, ...] = SUPPORTED_LOCALES):
@@ -130,11 +135,10 @@ class SearchService:
         async with self._lock:
             if self._checked is served:
                 return False
-            rows = list(documents(served, self.locales))
-            stamp = fingerprint(rows)
-            rebuilt = await self.store.search.fingerprint() != stamp
+            # building the rows and their hash takes tens of milliseconds: not on the loop
+            rows, stamp = await asyncio.to_thread(_rows_and_stamp, served, self.locales)
+            rebuilt = await self.store.search.replace_if_changed(rows, stamp)
             if rebuilt:
-                await self.store.search.replace_all(rows, stamp)
                 log.info("Search index rebuilt: %d rows", len(rows))
             self._checked = served
             return rebuilt

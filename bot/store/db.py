@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.store.checkpoint import BACKSTOP_PAGES, Checkpointer
 from bot.store.migrations import MIGRATIONS, TableRebuild
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class Database:
         self.path = Path(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
+        self.checkpointer = Checkpointer(self.path)
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -49,6 +51,7 @@ class Database:
             mode = await self.scalar("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
+            await self._conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
             await self.migrate()
         except (OSError, sqlite3.Error) as exc:
             await self.close()
@@ -58,8 +61,10 @@ class Database:
             ) from exc
         if str(mode).lower() != "wal":
             log.warning("SQLite did not switch to WAL mode (got %s)", mode)
+        self.checkpointer.start()  # checkpoints off this connection's thread
 
     async def close(self) -> None:
+        await self.checkpointer.stop()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
@@ -88,10 +93,16 @@ class Database:
     # A read (execute and fetch together) and a whole write transaction are each one queued
     # function, so nothing can interleave inside them and a cancelled caller cannot leave a
     # transaction open. ``Connection._execute`` is aiosqlite's queue (pinned in pyproject).
+    #
+    # A caller cancelled while its call waits or runs does not stop the call: the thread runs
+    # it to its end (a write commits, or rolls back if it fails) and the result is dropped.
+    # So a write is all or nothing whatever happens to its caller, and the connection is
+    # never left inside a transaction for the next call.
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(connection, *args)`` in the database thread, outside any transaction."""
+        """Run ``fn(connection, *args)`` in the database thread, outside any transaction
+        (reads, or single autocommit statements). ``fn`` must not open a transaction."""
         aconn = self.conn
-        return await aconn._execute(_call, aconn, fn, args)
+        return await aconn._execute(_call, aconn, _outside, (fn, args))
 
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(connection, *args)`` in the database thread inside ``BEGIN IMMEDIATE``:
@@ -149,19 +160,44 @@ def _call(aconn: aiosqlite.Connection, fn: Callable[..., Any], args: tuple) -> A
     return fn(aconn._conn, *args)
 
 
-def _transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple) -> T:
-    if conn.in_transaction:  # never happens by design; never build on someone else's work
+def _no_open_transaction(conn: sqlite3.Connection) -> None:
+    """Never build on someone else's unfinished work (cannot happen through this API)."""
+    if conn.in_transaction:
         log.error("A transaction was left open; rolling it back")
+        _rollback(conn)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back without hiding the error that led here: a failed rollback is logged (SQLite
+    has then already ended the transaction, e.g. after an I/O error)."""
+    try:
         conn.rollback()
+    except sqlite3.Error:
+        log.exception("Rollback failed")
+
+
+def _transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple) -> T:
+    _no_open_transaction(conn)
     try:
         conn.execute("BEGIN IMMEDIATE")
         result = fn(conn, *args)
-        conn.execute("COMMIT")
+        conn.execute("COMMIT")  # may fail (e.g. a deferred constraint): still inside the try
     except BaseException:
         if conn.in_transaction:
-            conn.rollback()
+            _rollback(conn)
         raise
     return result
+
+
+def _outside(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple) -> T:
+    _no_open_transaction(conn)
+    try:
+        return fn(conn, *args)
+    finally:
+        if conn.in_transaction:  # a bug in fn: BEGIN through run() instead of write()
+            _rollback(conn)
+            raise StorageError("A function run outside a transaction left one open; it was "
+                               "rolled back. Use Database.write for transactions.")
 
 
 def _apply(conn: sqlite3.Connection, statements: list[str], version: int) -> None:

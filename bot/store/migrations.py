@@ -161,4 +161,12 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX emergency_audit_country ON emergency_audit (country, id);
     """),
+    (5, """
+    -- a question's showing in its round (asking, answering) and every foreign key a delete
+    -- follows: deleting an officer or a round must not scan the table
+    CREATE INDEX quiz_presentations_session ON quiz_presentations (session_id, item_id);
+    CREATE INDEX quiz_presentations_user ON quiz_presentations (user_id);
+    -- pruning old rounds (bot/store/housekeeping.py)
+    CREATE INDEX quiz_sessions_created ON quiz_sessions (created_at);
+    """),
 ]

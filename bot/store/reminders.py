@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from bot.store.db import Database
@@ -25,24 +26,43 @@ class DueReminder:
     next_at: str
 
 
+def _reminder(row: sqlite3.Row | None) -> Reminder | None:
+    if row is None:
+        return None
+    return Reminder(row["user_id"], bool(row["enabled"]), row["local_time"], row["timezone"],
+                    row["next_at"], row["last_sent_at"])
+
+
 class ReminderRepo:
     def __init__(self, db: Database):
         self.db = db
 
     async def get(self, user_id: int) -> Reminder | None:
-        row = await self.db.fetchone("SELECT * FROM reminders WHERE user_id = ?", (user_id,))
-        if row is None:
-            return None
-        return Reminder(row["user_id"], bool(row["enabled"]), row["local_time"],
-                        row["timezone"], row["next_at"], row["last_sent_at"])
+        return _reminder(await self.db.fetchone("SELECT * FROM reminders WHERE user_id = ?",
+                                                (user_id,)))
 
     async def upsert(self, user_id: int, *, enabled: bool, local_time: str, timezone: str,
-                     next_at: str) -> None:
-        await self.db.execute(
+                     next_at: str) -> Reminder:
+        row = await self.db.fetchone(
             "INSERT INTO reminders (user_id, enabled, local_time, timezone, next_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET enabled = "
             "excluded.enabled, local_time = excluded.local_time, timezone = excluded.timezone, "
-            "next_at = excluded.next_at", (user_id, int(enabled), local_time, timezone, next_at))
+            "next_at = excluded.next_at RETURNING *",
+            (user_id, int(enabled), local_time, timezone, next_at))
+        return _reminder(row)  # type: ignore[return-value]
+
+    async def insert_missing(self, user_id: int, *, enabled: bool, local_time: str,
+                             timezone: str, next_at: str) -> Reminder:
+        """The officer's reminder: the stored one, else this one, stored now."""
+        def ensure(tx: sqlite3.Connection) -> Reminder:
+            tx.execute(
+                "INSERT INTO reminders (user_id, enabled, local_time, timezone, next_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+                (user_id, int(enabled), local_time, timezone, next_at))
+            return _reminder(tx.execute("SELECT * FROM reminders WHERE user_id = ?",
+                                        (user_id,)).fetchone())  # type: ignore[return-value]
+
+        return await self.db.write(ensure)
 
     async def due(self, now: str, limit: int = 100) -> list[DueReminder]:
         """Enabled reminders whose time has come, for officers who have not blocked the bot."""

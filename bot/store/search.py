@@ -51,9 +51,19 @@ class SearchRepo:
 
     async def replace_all(self, documents: Iterable[Document], fingerprint: str) -> None:
         """Swap the whole index in one transaction: searches see the old or the new one."""
+        await self.replace_if_changed(documents, fingerprint, always=True)
+
+    async def replace_if_changed(self, documents: Iterable[Document], fingerprint: str, *,
+                                 always: bool = False) -> bool:
+        """Swap the whole index unless it was built from the same rows (``fingerprint``):
+        one transaction, one hand-off. True when it was rebuilt."""
         rows = [(d.title, d.keywords, d.body, d.kind, d.item_id, d.locale) for d in documents]
 
-        def swap(tx: sqlite3.Connection) -> None:
+        def swap(tx: sqlite3.Connection) -> bool:
+            stored = tx.execute("SELECT value FROM search_meta WHERE key = ?",
+                                (FINGERPRINT_KEY,)).fetchone()
+            if not always and stored is not None and stored[0] == fingerprint:
+                return False
             tx.execute("DELETE FROM search_index")
             tx.executemany(
                 "INSERT INTO search_index (title, keywords, body, kind, item_id, locale) "
@@ -62,8 +72,9 @@ class SearchRepo:
                 "INSERT INTO search_meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (FINGERPRINT_KEY, fingerprint))
+            return True
 
-        await self.db.write(swap)
+        return await self.db.write(swap)
 
     async def add(self, documents: Iterable[Document]) -> None:
         """Insert more rows (the benchmark's synthetic copies)."""

@@ -41,6 +41,7 @@ def _user(row: sqlite3.Row | None) -> User | None:
 
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+_SETTABLE = frozenset({"locale", "country", "start_payload", "role", "chat_id", "active"})
 
 
 class UserRepo:
@@ -52,16 +53,37 @@ class UserRepo:
 
     async def ensure(self, user_id: int, chat_id: int) -> User:
         """Return the user, creating the row on first contact (locale chosen later)."""
-        await self.db.execute(
-            "INSERT INTO users (user_id, chat_id, created_at) "
-            "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
-            "ON CONFLICT (user_id) DO NOTHING", (user_id, chat_id))
-        user = await self.get(user_id)
-        assert user is not None
-        return user
+        return await self.update(user_id, chat_id)
+
+    async def update(self, user_id: int, chat: int, *, privacy_seen: bool = False,
+                     **changes: object) -> User:
+        """Create the user (in private chat ``chat``) if new, apply ``changes`` (columns of
+        ``_SETTABLE``) that differ from what is stored, and, with ``privacy_seen``, note when
+        the privacy notice was first accepted; return the user. One transaction, one
+        hand-off."""
+        assert set(changes) <= _SETTABLE, changes
+
+        def upsert(tx: sqlite3.Connection) -> User:
+            tx.execute("INSERT INTO users (user_id, chat_id, created_at) "
+                       "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
+                       "ON CONFLICT (user_id) DO NOTHING", (user_id, chat))
+            row = tx.execute("SELECT * FROM users WHERE user_id = ?", (user_id,)).fetchone()
+            differ = {k: v for k, v in changes.items() if row[k] != v}
+            sets = [f"{column} = ?" for column in differ]
+            if privacy_seen and row["privacy_seen_at"] is None:
+                sets.append(f"privacy_seen_at = {_NOW}")
+            if sets:
+                row = tx.execute(
+                    f"UPDATE users SET {', '.join(sets)}, updated_at = {_NOW} "
+                    "WHERE user_id = ? RETURNING *", (*differ.values(), user_id)).fetchone()
+            user = _user(row)
+            assert user is not None
+            return user
+
+        return await self.db.write(upsert)
 
     async def _set(self, user_id: int, column: str, value: object) -> None:
-        assert column in {"locale", "country", "start_payload", "role", "chat_id", "active"}
+        assert column in _SETTABLE
         await self.db.execute(
             f"UPDATE users SET {column} = ?, updated_at = {_NOW} WHERE user_id = ?",
             (value, user_id))

@@ -1,0 +1,315 @@
+"""No statement of ``bot/store`` scans a table that grows with use, at any scale.
+
+The statements come from two places, so that store modules added later are covered without
+touching this test:
+
+* every SQL statement the store runs while the real bot handles a broad scenario on a
+  seeded database (recorded with its parameters at ``bot.store.db._call``, the one place
+  every read and write goes through);
+* every SQL string literal in ``bot/store/**.py`` (found by reading the source): one the
+  scenario did not run is planned with NULL parameters, and a statement built at run time
+  (an f-string) that the scenario did not run fails the test, asking for it to be exercised.
+
+Each statement is planned (``EXPLAIN QUERY PLAN``) on the seeded database three ways: with no
+statistics (what the bot runs with: it never runs ANALYZE), with the statistics ANALYZE leaves
+on the small seeded database, and with those statistics scaled to 100,000 officers (what
+ANALYZE would leave at scale). A ``SCAN`` of a growing table in any of them fails. Every table
+is growing except the few listed in ``FIXED_SIZE``. Foreign keys are checked separately:
+a delete that cascades (e.g. /forget) follows each one, and EXPLAIN does not show that.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+import shutil
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_ID, make_app, replace_settings
+from harness import Chat
+
+import bot.store.db as store_db
+from bot.app import running
+from bot.config import PROJECT_ROOT
+from bot.handlers.reminders import send_due_reminders
+from bot.sandbox import FakeBotAPI, UpdateFactory
+from bot.services.housekeeping import Housekeeping
+
+sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+from gen_db import FIRST_USER_ID, Sizes, generate
+
+STORE = PROJECT_ROOT / "bot" / "store"
+#: Tables whose size does not grow with officers or their use: the search index (one row per
+#: item and locale of the course), its key-value meta, the emergency corrections (a few per
+#: country). The FTS5 index's own tables (search_index_*) count as the index.
+FIXED_SIZE = {"search_index", "search_meta", "emergency_overrides"}
+#: Scans that stop early by design: (table, statement) -> why it is fine.
+ALLOWED_SCANS = {
+    ("emergency_audit", "SELECT * FROM emergency_audit ORDER BY id DESC LIMIT ?"):
+        "newest first in rowid order: reads LIMIT rows and stops",
+}
+SEED = Sizes(officers=200, answers=10_000, heavy=2, heavy_answers=1000, seed=7, batch=100)
+SCALE = 100_000 / SEED.officers
+SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE) ")  # SQL in capitals
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: tuple
+    origin: str
+
+
+# --- recording what the store runs ------------------------------------------------------------
+class Recorder:
+    """Stands in for the sqlite3 connection given to store functions; records each statement."""
+
+    def __init__(self, conn: sqlite3.Connection, seen: dict[str, tuple]):
+        self._conn, self._seen = conn, seen
+
+    def execute(self, sql: str, params=()):
+        self._seen.setdefault(sql, tuple(params) if not isinstance(params, dict) else ())
+        return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows):
+        rows = list(rows)
+        self._seen.setdefault(sql, tuple(rows[0]) if rows else ())
+        return self._conn.executemany(sql, rows)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+async def run_scenario(app, fake: FakeBotAPI, clock) -> None:
+    """Officers new and old, an admin, the reminder ticker and the prune job."""
+    services = app.bot_data.services
+    course = services.content.course
+    officer = Chat(app, fake, UpdateFactory(5001, language_code="ru"))
+    await officer.onboard("Русский", country=2)
+    for item in ("settings", "reminders", "progress", "privacy", "language", "country",
+                 "lessons", "reference", "quiz", "home", "resume"):
+        await officer.press_data(f"menu:{item}")
+    await officer.press_data("tz:Asia/Almaty")
+    await officer.send("/reminder 08:30")
+    lesson = next(le for le in course.lessons_in_order() if le.quiz)
+    await officer.press_data(f"mod:{lesson.module_id}")
+    for card in range(1, len(lesson.cards) + 1):
+        await officer.press_data(f"les:{lesson.id}:{card}")
+    await officer.press_data(f"done:{lesson.id}")
+    await answer_a_round(officer, f"ql:{lesson.id}")
+    await answer_a_round(officer, "menu:quiz")
+    await officer.send("overdose naloxone")
+    await officer.update(officer.users.inline_query("needle"))
+    await officer.update(officer.users.my_chat_member("kicked"))
+    await officer.update(officer.users.my_chat_member("member"))
+    await officer.send("/forget")
+    await officer.press_data("forget:yes")
+
+    veteran = Chat(app, fake, UpdateFactory(FIRST_USER_ID))  # 1,000 answers in the seed
+    await answer_a_round(veteran, "menu:quiz")
+    await veteran.send("/progress")
+    await veteran.send("/forget")
+    await veteran.press_data("forget:yes")
+
+    admin = Chat(app, fake, UpdateFactory(ADMIN_ID))
+    await admin.onboard()
+    await admin.send("/emergency_set KZ ambulance 103 verified")
+    await admin.send("/emergency")
+    await services.store.emergency.audit()  # no screen shows these yet
+    await services.store.emergency.audit("KZ")
+    clock.advance(days=1)
+    await send_due_reminders(services, app.bot)
+    clock.advance(days=30)
+    await Housekeeping(services.store, clock).prune()
+
+
+async def answer_a_round(chat: Chat, start: str) -> None:
+    """Start a round and press through it: an option (or toggles and Submit), then Next."""
+    await chat.press_data(start)
+    for _ in range(30):
+        data = [b["callback_data"] for row in chat.last.buttons for b in row]
+        message = chat.last.result["message_id"] if isinstance(chat.last.result, dict) \
+            else int(chat.last.params.get("message_id") or 1)
+        pick = next((d for prefix in ("qt:", "qs:", "qa:", "qn:") for d in data
+                     if d.startswith(prefix)), None)
+        if pick is None:
+            return  # the summary
+        await chat.press_data(pick, message)
+        if pick.startswith("qt:"):
+            submit = next(d for row in chat.last.buttons for b in row
+                          if (d := b["callback_data"]).startswith("qs:"))
+            await chat.press_data(submit, message)
+
+
+# --- statements found in the source ----------------------------------------------------------
+WILDCARD = "\x00"
+
+
+def source_statements() -> list[tuple[str, str, bool]]:
+    """(template, origin, dynamic) for every SQL-looking string in bot/store: f-string parts
+    that are module constants are filled in, others become WILDCARD (dynamic)."""
+    found = []
+    for path in sorted(STORE.rglob("*.py")):
+        module = importlib.import_module(
+            ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+                           for part in ast.walk(node) if part is not node}
+        for node in ast.walk(tree):
+            text, dynamic = None, False
+            if id(node) in inside_fstrings:
+                continue
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            elif isinstance(node, ast.JoinedStr):
+                parts = []
+                for value in node.values:
+                    if isinstance(value, ast.Constant):
+                        parts.append(str(value.value))
+                    elif isinstance(value.value, ast.Name) and \
+                            isinstance(getattr(module, value.value.id, None), str):
+                        parts.append(getattr(module, value.value.id))
+                    else:
+                        parts.append(WILDCARD)
+                        dynamic = True
+                text = "".join(parts)
+            if text and SQL_START.match(text):
+                found.append((text, f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}", dynamic))
+    return found
+
+
+def covered(template: str, recorded: list[str]) -> bool:
+    """Did the scenario run this statement (or one built from this fragment)?"""
+    pattern = re.compile(".*?".join(re.escape(p) for p in template.split(WILDCARD)), re.S)
+    return any(pattern.match(sql) for sql in recorded)
+
+
+# --- planning ---------------------------------------------------------------------------------
+def with_stats(seed: Path, target: Path, mode: str) -> sqlite3.Connection:
+    shutil.copy(seed, target)
+    conn = sqlite3.connect(target)
+    conn.execute("ANALYZE")
+    if mode == "none":
+        conn.execute("DELETE FROM sqlite_stat1")
+    elif mode == "scaled":
+        rows = conn.execute("SELECT tbl, idx, stat FROM sqlite_stat1").fetchall()
+        for tbl, idx, stat in rows:
+            numbers = [int(x) for x in stat.split()]
+            total = numbers[0]
+            # per-officer columns keep their rows per key; low-cardinality ones grow with it
+            scaled = [int(total * SCALE)] + [int(n * SCALE) if n * 50 >= total else n
+                                             for n in numbers[1:]]
+            conn.execute("UPDATE sqlite_stat1 SET stat = ? WHERE tbl = ? AND idx IS ?",
+                         (" ".join(map(str, scaled)), tbl, idx))
+    conn.commit()
+    conn.execute("ANALYZE sqlite_schema")  # load the statistics just written
+    return conn
+
+
+def growing(table: str) -> bool:
+    return not (table in FIXED_SIZE or table.startswith("search_index_"))
+
+
+def full_scans(conn: sqlite3.Connection, statement: Statement) -> list[str]:
+    try:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.params).fetchall()
+    except sqlite3.Error as exc:
+        raise AssertionError(f"cannot plan {statement}: {exc}") from exc
+    scans = []
+    for row in plan:
+        match = re.match(r"SCAN (\w+)", row[3])
+        if match and growing(match.group(1)) and \
+                (match.group(1), statement.sql) not in ALLOWED_SCANS:
+            scans.append(row[3])
+    return scans
+
+
+@pytest.fixture
+def seeded(tmp_path, clock) -> Path:
+    path = tmp_path / "seed.sqlite3"
+    generate(path, SEED, now=clock())
+    return path
+
+
+async def test_no_statement_scans_a_growing_table(seeded, tmp_path, settings, catalogs,
+                                                  content, clock, monkeypatch):
+    seen: dict[str, tuple] = {}
+    real_call = store_db._call
+
+    def recording_call(aconn, fn, args):
+        return fn(Recorder(aconn._conn, seen), *args)
+
+    run_db = tmp_path / "run.sqlite3"
+    shutil.copy(seeded, run_db)
+    monkeypatch.setattr(store_db, "_call", recording_call)
+    fake = FakeBotAPI()
+    app = make_app(replace_settings(settings, database_path=run_db), fake, catalogs, content,
+                   clock)
+    async with running(app):
+        await run_scenario(app, fake, clock)
+    monkeypatch.setattr(store_db, "_call", real_call)
+    assert not [c for c in fake.calls if c.error], "the scenario itself went wrong"
+
+    statements = [Statement(sql, params, "run") for sql, params in seen.items()
+                  if SQL_START.match(sql)]
+    recorded = [s.sql for s in statements]
+    unexercised = []
+    for template, origin, dynamic in source_statements():
+        if covered(template, recorded):
+            continue
+        if dynamic:
+            unexercised.append(origin)
+        else:
+            statements.append(Statement(template, (None,) * template.count("?"), origin))
+    assert not unexercised, (
+        f"statements built at run time that the scenario never ran (exercise them in "
+        f"run_scenario so their plans are checked): {unexercised}")
+    assert len(statements) > 40
+
+    problems = []
+    for mode in ("none", "small", "scaled"):
+        conn = with_stats(seeded, tmp_path / f"plan-{mode}.sqlite3", mode)
+        for statement in statements:
+            for scan in full_scans(conn, statement):
+                problems.append(f"[{mode} stats] {scan} ({statement.origin}): "
+                                f"{' '.join(statement.sql.split())}")
+        conn.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_checker_sees_a_full_scan(seeded, tmp_path):
+    """The check itself: an unindexed filter on a growing table is caught in every mode."""
+    bad = Statement("SELECT * FROM review_log WHERE item_id = ?", ("x",), "test")
+    for mode in ("none", "small", "scaled"):
+        conn = with_stats(seeded, tmp_path / f"bad-{mode}.sqlite3", mode)
+        assert full_scans(conn, bad) == ["SCAN review_log"]
+        conn.close()
+
+
+def test_every_foreign_key_is_indexed(seeded):
+    """A delete of a parent row looks up its children through each foreign key: the child
+    columns must lead an index (or be the primary key), or every /forget scans the table."""
+    conn = sqlite3.connect(seeded)
+    missing = []
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+    for table in tables:
+        keys: dict[int, list[str]] = {}
+        for row in conn.execute(f"PRAGMA foreign_key_list('{table}')"):
+            keys.setdefault(row[0], []).append(row[3])
+        indexed = []
+        for index in conn.execute(f"PRAGMA index_list('{table}')"):
+            indexed.append([c[2] for c in conn.execute(f"PRAGMA index_info('{index[1]}')")])
+        primary = [r[1] for r in sorted(conn.execute(f"PRAGMA table_info('{table}')"),
+                                        key=lambda r: r[5]) if r[5]]
+        indexed.append(primary)
+        for columns in keys.values():
+            if not any(cols[:len(columns)] == columns for cols in indexed):
+                missing.append(f"{table} ({', '.join(columns)})")
+    conn.close()
+    assert not missing, f"foreign keys without an index: {missing}"
