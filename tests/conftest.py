@@ -128,7 +128,8 @@ def make_app(settings, fake, catalogs, content, clock):
     """The real bot over the fake transport, on a hand-moved clock, FSRS without fuzz."""
     return build_application(settings, request=fake, catalogs=catalogs, content=content,
                              rate_limiter=False, clock=clock, fsrs_fuzzing=False,
-                             reminder_ticker=False)  # tests drive the ticker by hand
+                             reminder_ticker=False,  # tests drive the ticker by hand
+                             outbox=False)  # and the outbox sender
 
 
 def replace_settings(settings: Settings, **changes) -> Settings:

@@ -84,6 +84,13 @@ REF_TOPIC = Route("rt", ("module",))
 REF_CARD = Route("rc", ("card",))
 EMERGENCY = Route("em", ("code",))
 
+# Trainers and admins: a = action, v = its value ("-" when none), c = cohort, b = broadcast
+ROLES = Route("ro", ("a", "v"))
+COHORT = Route("co", ("c", "a", "v"))
+MY_COHORT = Route("mc", ("c", "a"))  # an officer's own memberships
+BROADCAST = Route("bc", ("b", "a", "v"))
+
 ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU, MODULE, CARD, DONE,
                              QUIZ_LESSON, QUIZ_ANSWER, QUIZ_TOGGLE, QUIZ_SUBMIT, QUIZ_NEXT,
-                             REMINDER, TIMEZONE, REF_TOPIC, REF_CARD, EMERGENCY)
+                             REMINDER, TIMEZONE, REF_TOPIC, REF_CARD, EMERGENCY,
+                             ROLES, COHORT, MY_COHORT, BROADCAST)
