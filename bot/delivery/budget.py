@@ -63,10 +63,12 @@ class SendBudget:
     # --- pauses (429) -------------------------------------------------------------------
     def pause(self, seconds: float) -> None:
         """Telegram said "retry after": nobody sends until then."""
-        until = self.now() + max(0.0, seconds)
+        now = self.now()
+        until = now + max(0.0, seconds)
         if until > self._paused_until:
+            if self._paused_until <= now:  # a new pause, not the same 429 seen twice
+                self.pauses += 1
             self._paused_until = until
-            self.pauses += 1
             self._unpaused.clear()
             if self._timer is not None:
                 self._timer.cancel()

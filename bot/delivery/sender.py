@@ -12,7 +12,8 @@ Each outcome is written as soon as the call returns:
   ``failed`` with the last reason after ``max_attempts``; a group that became a supergroup is
   retried at its new id.
 * A crash leaves claimed rows ``sending``; ``start`` puts them back, so only the calls that
-  were in flight at the crash (at most ``max_in_flight``) can be delivered twice.
+  were in flight at the crash (at most ``max_in_flight``, one second's worth) can be
+  delivered twice.
 
 Sends use a long read timeout (``read_timeout``): a slow answer from Telegram is waited for,
 not taken for a failure and sent again.
@@ -25,6 +26,7 @@ import contextlib
 import heapq
 import itertools
 import logging
+import math
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -72,14 +74,18 @@ SEND_METHODS = frozenset({"send_message", "send_poll", "send_photo", "send_docum
 
 class OutboxSender:
     def __init__(self, outbox: OutboxRepo, budget: SendBudget, clock: Clock, *,
-                 batch: int = 20, max_in_flight: int = 20,
+                 batch: int = 20, max_in_flight: int | None = None,
                  read_timeout: float = SEND_READ_TIMEOUT, max_attempts: int = MAX_ATTEMPTS,
                  idle_poll: float = 1.0):
         self.outbox = outbox
         self.budget = budget
         self.clock = clock
         self.batch = batch
-        self.max_in_flight = max_in_flight
+        #: calls in flight at most: one second's worth of the overall rate, so that the rate
+        #: is reached even when Telegram takes most of a second to answer; also the most
+        #: messages a crash can duplicate
+        self.max_in_flight = max_in_flight or max(batch, math.ceil(
+            budget.limits.overall_per_second))
         self.read_timeout = read_timeout
         self.max_attempts = max_attempts
         self.idle_poll = idle_poll
@@ -91,6 +97,7 @@ class OutboxSender:
         self._stopping = False
         self._in_flight: dict[int, tuple[int, asyncio.Task]] = {}  # row id -> (chat, task)
         self._deferred: list[tuple[float, int, OutboxRow]] = []  # (ready at, seq, row)
+        self._held: set[int] = set()  # ids of rows claimed and not yet finished
         self._seq = itertools.count()
 
     # --- set-up -------------------------------------------------------------------------
@@ -161,7 +168,7 @@ class OutboxSender:
         while loop.time() < deadline:
             next_due = await self.outbox.next_due()
             due_now = next_due is not None and parse_iso(next_due) <= self.clock()
-            if not due_now and not self._in_flight and not self._deferred:
+            if not due_now and not self._held:
                 return True
             await asyncio.sleep(0.1)
         return False
@@ -191,6 +198,7 @@ class OutboxSender:
         for _, task in self._in_flight.values():
             task.cancel()
         self._deferred.clear()
+        self._held.clear()
 
     async def _idle_wait(self) -> None:
         wait = self.idle_poll
@@ -225,6 +233,7 @@ class OutboxSender:
         busy_chats.update(row.chat_id for _, _, row in self._deferred)
         room = min(self.batch, self.max_in_flight - len(self._in_flight))
         rows = await self.outbox.claim(iso(self.clock()), room, busy_chats)
+        self._held.update(row.id for row in rows)
         for row in rows:
             wait = self.budget.chat_ready_in(row.chat_id)
             if wait > 0 or row.chat_id in busy_chats:
@@ -314,6 +323,7 @@ class OutboxSender:
         return Outcome(row.id, "pending", reason, next_attempt_at=iso(self.clock() + delay))
 
     async def _finish(self, row: OutboxRow, outcome: Outcome) -> None:
+        self._held.discard(row.id)
         if outcome.state != "pending":
             self.counts[outcome.state] += 1
         elif outcome.count_attempt:
@@ -334,6 +344,7 @@ class OutboxSender:
         if self._deferred:
             rows = [row for _, _, row in self._deferred]
             self._deferred.clear()
+            self._held.difference_update(row.id for row in rows)
             with contextlib.suppress(Exception):
                 await self.outbox.finish(
                     [Outcome(r.id, "pending", None, count_attempt=False) for r in rows],
