@@ -25,11 +25,16 @@ async def cohort(app, fake):
     return boss
 
 
-async def _compose(boss, template="Keep going"):
+async def _to_message_step(boss):
+    """/broadcast to the cohort, all of them: the message step."""
     await boss.send("/broadcast")
     await boss.press("Almaty")
     await boss.press("Continue")
     await boss.press("All of them")
+
+
+async def _compose(boss, template="Keep going"):
+    await _to_message_step(boss)
     await boss.press(template)
 
 
@@ -60,10 +65,7 @@ async def test_template_reaches_each_officer_in_his_or_her_language(app, fake, c
 
 async def test_plurals_and_dates_are_rendered_per_recipient(app, fake, cohort, content, clock):
     boss = cohort
-    await boss.send("/broadcast")
-    await boss.press("Almaty")
-    await boss.press("Continue")
-    await boss.press("All of them")
+    await _to_message_step(boss)
     await boss.press("Your cohort meets")
     await boss.press(2)  # the third day offered
     await boss.press("10:00")
@@ -105,10 +107,7 @@ async def test_reviews_due_template_is_skipped_for_who_has_nothing_due(app, fake
 
 async def test_own_text_warns_previews_and_is_sent_as_written(app, fake, cohort):
     boss = cohort
-    await boss.send("/broadcast")
-    await boss.press("Almaty")
-    await boss.press("Continue")
-    await boss.press("All of them")
+    await _to_message_step(boss)
     await boss.press("My own text")
     await boss.send("Meeting moved to <b>Friday</b> & bring notes")
     assert "not translated" in boss.last.text
@@ -122,10 +121,7 @@ async def test_own_text_warns_previews_and_is_sent_as_written(app, fake, cohort)
 
 async def test_own_text_with_formatting_from_the_app(app, fake, cohort):
     boss = cohort
-    await boss.send("/broadcast")
-    await boss.press("Almaty")
-    await boss.press("Continue")
-    await boss.press("All of them")
+    await _to_message_step(boss)
     await boss.press("My own text")
     update = boss.users.text("Bring 2 < 3 pens")
     update["message"]["entities"] = [{"type": "bold", "offset": 6, "length": 1}]
@@ -141,10 +137,7 @@ async def test_own_text_with_formatting_from_the_app(app, fake, cohort):
 ])
 async def test_own_text_telegram_would_refuse_is_not_accepted(app, fake, cohort, text, answer):
     boss = cohort
-    await boss.send("/broadcast")
-    await boss.press("Almaty")
-    await boss.press("Continue")
-    await boss.press("All of them")
+    await _to_message_step(boss)
     await boss.press("My own text")
     await boss.send(text)
     assert answer in boss.last.text

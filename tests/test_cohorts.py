@@ -204,3 +204,95 @@ async def test_a_command_ends_a_pending_question_for_a_name(app, chat_factory, t
     await trainer.send("overdose")  # now a search, not a cohort name
     assert "Which country" not in trainer.last.text
     assert await app.bot_data.services.store.cohorts.count() == 0
+
+
+async def test_a_trainers_forget_deletes_cohorts_and_broadcasts_but_not_the_role_audit(
+        app, chat_factory):
+    admin = chat_factory(ADMIN_ID)
+    await admin.onboard()
+    trainer = chat_factory(TRAINER)
+    await trainer.onboard()
+    await admin.send(f"/trainer_add {TRAINER}")
+    await create_cohort(trainer)
+    services = app.bot_data.services
+    await services.broadcasts.send_template(TRAINER, "meeting",
+                                            {"date": "2026-12-05", "time": "10:00"}, [])
+    await trainer.send("/forget")
+    await trainer.press("Yes, delete everything")
+    store = services.store
+    assert await store.cohorts.count() == 0
+    assert await store.broadcasts.history(None) == []
+    audit = await store.roles.audit()
+    assert [(a.actor_id, a.subject_id) for a in audit] == [(ADMIN_ID, TRAINER)]
+    await admin.send("/forget")
+    await admin.press("Yes, delete everything")
+    assert [(a.actor_id, a.subject_id) for a in await store.roles.audit()] == \
+        [(ADMIN_ID, TRAINER)]  # kept on purpose: the privacy notice says so
+
+
+async def test_the_record_of_sent_messages_is_kept_thirty_days(app, chat_factory, clock):
+    from staffing import MEETING
+
+    from bot.handlers.broadcast import Reports
+    trainer = await make_trainer(app, chat_factory)
+    officer = chat_factory(3201)
+    await officer.onboard()
+    services = app.bot_data.services
+    await services.broadcasts.send_template(trainer.user_id, "meeting", MEETING, [3201])
+    await services.sender.drain(app.bot)
+    await Reports().tick(services, app.bot)  # the broadcast finishes with its totals
+    assert len(await services.store.outbox.rows(kind="broadcast")) == 1
+    clock.advance(days=29)
+    await Reports().tick(services, app.bot)
+    assert len(await services.store.outbox.rows(kind="broadcast")) == 1
+    clock.advance(days=2)
+    await Reports().tick(services, app.bot)
+    assert await services.store.outbox.rows(kind="broadcast") == []
+    totals = await services.broadcasts.totals()
+    assert totals.sent == 1  # the history keeps its totals
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "fa", "ps", "uz"])
+async def test_privacy_notice_names_what_exists(catalogs, locale):
+    from bot.handlers.onboarding import privacy_text
+
+    class Context:
+        t = catalogs.get(locale)
+    text = privacy_text(Context())
+    for command in ("/cohort", "/forget"):
+        assert command in text, locale
+    if locale == "en":
+        for words in ("cohorts you joined", "30 days", "does not keep it",
+                      "emergency-number corrections", "trainer roles", "safety-critical"):
+            assert words in text
+        assert "never your answers" not in text  # no promise later features would break
+
+
+@pytest.mark.parametrize("trainer_lang,trainer_button,officer_lang,officer_button,joined,left", [
+    ("ru", "Русский", "fa", "فارسی", "پیوستید", "بیرون رفتید"),
+    ("fa", "فارسی", "ru", "Русский", "Вы вступили", "Вы вышли"),
+    ("kk", "Қазақша", "ur", "اردو", "شامل ہو گئے", "چھوڑ دیا"),
+])
+async def test_join_and_leave_in_the_officers_language(app, chat_factory, fake, trainer_lang,
+                                                       trainer_button, officer_lang,
+                                                       officer_button, joined, left):
+    fake.names[TRAINER] = "Aigerim"
+    trainer = await make_trainer(app, chat_factory, lang=trainer_lang, language=trainer_button)
+    await trainer.send("/cohorts")
+    assert "New cohort" not in str(trainer.last.buttons)
+    await trainer.press("➕")
+    await trainer.send("Almaty May")
+    await trainer.press(2)  # the third country
+    await trainer.press(0)  # skip the date
+    payload = invite_payload(trainer.last.text)
+    officer = chat_factory(3301, officer_lang)
+    await officer.send(f"/start {payload}")
+    await officer.press(officer_button)
+    await officer.press(0)
+    await officer.press(0)
+    assert joined in officer.last.text and "Aigerim" in officer.last.text
+    assert "Almaty May" in officer.last.text
+    await officer.send("/cohort")
+    await officer.press(0)  # leave
+    await officer.press(0)  # yes
+    assert left in officer.last.text

@@ -512,11 +512,8 @@ async def _schedule_day(update: Update, context: BotContext, b: Broadcast, value
 async def _schedule_time(update: Update, context: BotContext, b: Broadcast, value: str
                          ) -> None:
     t = context.t
-    moment = _parse_moment(value)
+    moment = await _acceptable_moment(update, context, value)
     if moment is None:
-        await stale_button(update, context)
-        return
-    if not await _schedule_acceptable(update, context, *moment):
         return
     preview = await context.services.broadcasts.preview(b)
     await _answer(update)
@@ -530,30 +527,33 @@ async def _schedule_time(update: Update, context: BotContext, b: Broadcast, valu
         kb.confirm(t, b, t.label("Yes, schedule it"), value))
 
 
-async def _schedule_acceptable(update: Update, context: BotContext, day: date, at: time
-                               ) -> bool:
-    """Refuse a time inside quiet hours or in the past, and say which times are allowed."""
+async def _acceptable_moment(update: Update, context: BotContext, value: str
+                             ) -> tuple[date, time] | None:
+    """The (local day, time) of a schedule button; None, after saying why, when it is not a
+    time, is inside quiet hours or has passed."""
     t = context.t
+    moment = _parse_moment(value)
+    if moment is None:
+        await stale_button(update, context)
+        return None
+    day, at = moment
     tz = zone(await _zone_name(context, update.effective_user.id))
     if in_quiet_hours(at):
         await refuse(update, context, t.label(
             "Please choose a time from {start} to {end}: broadcasts are not sent at night.",
             start=QUIET_END.strftime("%H:%M"), end=LATEST.strftime("%H:%M")))
-        return False
+        return None
     if datetime.combine(day, at, tzinfo=tz) <= context.services.clock():
         await refuse(update, context, t.label("That time has already passed. Please choose "
                                               "a later one."))
-        return False
-    return True
+        return None
+    return moment
 
 
 async def _schedule_go(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
     t = context.t
-    moment = _parse_moment(value)
+    moment = await _acceptable_moment(update, context, value)
     if moment is None:
-        await stale_button(update, context)
-        return
-    if not await _schedule_acceptable(update, context, *moment):
         return
     tz_name = await _zone_name(context, update.effective_user.id)
     status = await context.services.broadcasts.schedule(b, moment[0], moment[1], tz_name)

@@ -188,9 +188,10 @@ def progress_line(t: Translator, p: Progress) -> str:
 def report(t: Translator, b: Broadcast, p: Progress, rate: float, elapsed: float) -> str:
     """The delivery report, live while sending and final when done."""
     if b.status == "done":
-        return t._("📣 <b>Broadcast #{id}</b> finished in {duration}.\n{progress}",
+        return t._("📣 <b>Broadcast #{id}</b> finished. Time taken: {duration}.\n{progress}",
                    id=str(b.id), duration=duration(t, elapsed),
                    progress=Html(progress_line(t, p)))
-    return t._("📣 <b>Broadcast #{id}</b>: sending…\n{progress}\nSpeed: {rate} messages a "
-               "second", id=str(b.id), progress=Html(progress_line(t, p)),
-               rate=round(rate, 1))
+    return t.ngettext("📣 <b>Broadcast #{id}</b>: sending…\n{progress}\nSpeed: {n} message a "
+                      "second", "📣 <b>Broadcast #{id}</b>: sending…\n{progress}\nSpeed: {n} "
+                      "messages a second", round(rate), id=str(b.id),
+                      progress=Html(progress_line(t, p)))
