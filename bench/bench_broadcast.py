@@ -82,7 +82,7 @@ async def seed(app, args) -> list[int]:
         await db.executemany("INSERT INTO cohort_members (cohort_id, user_id, joined_at) "
                              "VALUES (?, ?, ?)", [(cohort.id, u, stamp) for u in recipients])
     else:
-        items = [i.id for i in app.bot_data.services.content.course.quiz_items][:3]
+        items = list(app.bot_data.services.content.course.quiz_items)[:3]
         card = Card().to_json()
         due = iso(now - timedelta(days=1))
         await db.executemany("INSERT INTO quiz_cards (user_id, item_id, card_json, due) "
@@ -127,6 +127,10 @@ class Officers:
         would deliver them, until the event is set or for that many seconds."""
         loop = asyncio.get_running_loop()
         end = loop.time() + until if isinstance(until, float) else None
+        if not self.users or self.args.officer_rate <= 0:  # no officer traffic at all
+            if end is None:
+                await until.wait()
+            return
         pending: set[asyncio.Task] = set()
         while (end is None and not until.is_set()) or (end is not None and loop.time() < end):
             pending.add(asyncio.create_task(self._one()))
@@ -213,8 +217,13 @@ async def main(args) -> int:
         print(f"achieved/allowed: {achieved:.1f}/{allowed:g} per s = {achieved / allowed:.3f} "
               f"(excluding {pause_s:.0f} s of 429 pauses: "
               f"{len(messages) / (elapsed - pause_s) / allowed:.3f})")
-        print(f"429s: {fake.sprinkled} sprinkled, {fake.refused} over a limit; "
-              f"pauses {budget.pauses - pauses_before}")
+        over_chat = sum(fake.refused_chats.values())
+        recipients_set = set(recipients)
+        print(f"429s: {fake.sprinkled} sprinkled, {fake.refused} over a limit "
+              f"({fake.refused_overall} overall, {over_chat} one chat's: "
+              f"{sum(n for c, n in fake.refused_chats.items() if c in recipients_set)} to "
+              f"recipients, the rest answers to officers); pauses "
+              f"{budget.pauses - pauses_before}")
         print(f"lost: {len(lost)}, duplicates: {duplicates}")
         print(f"peak memory (max RSS): {rss_mib():.0f} MiB (before the broadcast: "
               f"{rss_before:.0f} MiB)")

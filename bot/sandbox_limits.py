@@ -6,8 +6,9 @@
   a real round trip to Telegram does; several calls can be in flight at once;
 * ``rate``: messages a second allowed overall (a token bucket holding one second's worth, as
   Telegram's "about 30 a second" is usually modelled); a message over it is answered 429
-  with ``retry_after`` = 1, and so are messages to one private chat closer together than
-  ``chat_interval`` seconds;
+  with ``retry_after`` = 1, and so is a message to a private chat beyond one per
+  ``chat_interval`` seconds on average (a bucket of ``chat_burst``: a reply of two messages,
+  or an officer tapping twice, is a short burst Telegram tolerates);
 * ``sprinkle_429``: the chance that any message is answered 429 anyway (Telegram does that
   now and then, whatever the rate).
 
@@ -35,14 +36,17 @@ class LimitedFakeBotAPI(FakeBotAPI):
     jitter: float = 0.0
     rate: float = 0.0  # 0: no overall limit
     chat_interval: float = 0.0  # 0: no per-chat limit
+    chat_burst: float = 3.0
     sprinkle_429: float = 0.0
     seed: int = 1
     delivered: Counter = field(default_factory=Counter)  # chat id -> messages delivered
     refused: int = 0  # answered 429 for going over a limit
+    refused_overall: int = 0  # ... the overall one
+    refused_chats: Counter = field(default_factory=Counter)  # ... one chat's, per chat
     sprinkled: int = 0  # answered 429 at random
     _tokens: float = 0.0
     _stamp: float | None = None
-    _chat_last: dict[int, float] = field(default_factory=dict)
+    _chat_tokens: dict[int, tuple[float, float]] = field(default_factory=dict)  # (tokens, at)
     _random: random.Random | None = None
 
     def _over_limit(self, chat_id: int, now: float) -> bool:
@@ -53,14 +57,18 @@ class LimitedFakeBotAPI(FakeBotAPI):
                 self._tokens = min(self.rate, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
             if self._tokens < 1.0:
+                self.refused_overall += 1
                 return True
-        last = self._chat_last.get(chat_id)
-        if self.chat_interval and chat_id > 0 and last is not None and \
-                now - last < self.chat_interval * 0.999:
-            return True
+        chat_tokens = self.chat_burst
+        if self.chat_interval and chat_id > 0:
+            tokens, at = self._chat_tokens.get(chat_id, (self.chat_burst, now))
+            chat_tokens = min(self.chat_burst, tokens + (now - at) / self.chat_interval)
+            if chat_tokens < 0.999:
+                self.refused_chats[chat_id] += 1
+                return True
+            self._chat_tokens[chat_id] = (chat_tokens - 1.0, now)
         if self.rate:
             self._tokens -= 1.0
-        self._chat_last[chat_id] = now
         return False
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,

@@ -10,7 +10,7 @@ import pytest
 from conftest import ADMIN_ID
 from staffing import cohort_with, delivered, officers, trainer
 
-from bot.handlers.broadcast import Reports
+from bot.handlers.broadcast_report import Reports
 
 OFFICERS = [(4101, "en", "English"), (4102, "ru", "Русский"), (4103, "fa", "فارسی"),
             (4104, "ru", "Русский")]

@@ -233,7 +233,7 @@ async def test_a_trainers_forget_deletes_cohorts_and_broadcasts_but_not_the_role
 async def test_the_record_of_sent_messages_is_kept_thirty_days(app, chat_factory, clock):
     from staffing import MEETING
 
-    from bot.handlers.broadcast import Reports
+    from bot.handlers.broadcast_report import Reports
     trainer = await make_trainer(app, chat_factory)
     officer = chat_factory(3201)
     await officer.onboard()

@@ -177,6 +177,7 @@ class OutboxSender:
     async def _run(self, bot: Any) -> None:
         try:
             while not self._stopping:
+                self.wakeup.clear()  # a wake() from now on is seen by the wait below
                 try:
                     busy = await self._step(bot)
                 except asyncio.CancelledError:
@@ -204,7 +205,6 @@ class OutboxSender:
         wait = self.idle_poll
         if self._deferred:
             wait = min(wait, max(0.0, self._deferred[0][0] - self.budget.now()))
-        self.wakeup.clear()
         tasks = [t for _, t in self._in_flight.values()]
         waiter = asyncio.ensure_future(self.wakeup.wait())
         try:

@@ -5,19 +5,25 @@ owner on the server; every status change is one conditional update, so a second 
 
 from __future__ import annotations
 
-import html
-import re
-from datetime import date, datetime, time, timedelta
-from time import monotonic
-
-from telegram import MessageEntity, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from bot.countries import country_name
 from bot.countries import is_valid as is_valid_country
-from bot.course.markup import located_problems, visible_length
+from bot.course.markup import visible_length
+from bot.handlers.broadcast_report import REPORT_EVERY, Reports
+from bot.handlers.broadcast_schedule import (
+    answer,
+    cancel_scheduled,
+    parse_day,
+    parse_moment,
+    schedule_day,
+    schedule_go,
+    schedule_time,
+    status_refusal,
+    zone_name,
+)
 from bot.handlers.common import show, show_menu
 from bot.handlers.staff import (
     clear_input,
@@ -29,40 +35,20 @@ from bot.handlers.staff import (
     with_note,
 )
 from bot.handlers.stale import stale_button
-from bot.i18n import LANGUAGE_NAMES, Html, Translator
+from bot.i18n import LANGUAGE_NAMES, Html
 from bot.services.broadcasts import INACTIVE_DAYS, MAX_BODY
-from bot.services.reminders import QUIET_END, QUIET_START, in_quiet_hours, zone
+from bot.services.reminders import zone
 from bot.store.broadcasts import Broadcast
-from bot.timeutil import iso, parse_iso
+from bot.timeutil import parse_iso
 from bot.ui import broadcasts as kb
 from bot.ui import callbacks as cb
 from bot.ui import templates
+from bot.ui.own_text import own_text_html
 
-FORMATTING = frozenset({MessageEntity.BOLD, MessageEntity.ITALIC, MessageEntity.UNDERLINE,
-                        MessageEntity.STRIKETHROUGH, MessageEntity.SPOILER, MessageEntity.CODE,
-                        MessageEntity.PRE, MessageEntity.TEXT_LINK, MessageEntity.BLOCKQUOTE})
 MEETING_DAYS = 14
-SCHEDULE_DAYS = 7
-#: the latest time a broadcast may be scheduled (quiet hours begin at QUIET_START)
-LATEST = (datetime.combine(date(2000, 1, 1), QUIET_START) - timedelta(minutes=1)).time()
 
 
 # --- helpers --------------------------------------------------------------------------------
-async def _zone_name(context: BotContext, user_id: int) -> str:
-    user = context.user
-    reminder = await context.services.reminders.get_or_default(
-        user_id, user.country if user else None)
-    return reminder.timezone
-
-
-def _status_refusal(t: Translator, b: Broadcast) -> str:
-    if b.status == "scheduled":
-        return t.label("This broadcast is already scheduled.")
-    if b.status == "cancelled":
-        return t.label("This broadcast was cancelled.")
-    return t.label("This broadcast has already been sent.")
-
-
 async def _describe(context: BotContext, b: Broadcast) -> str:
     """The audience in words (HTML)."""
     t, a = context.t, b.audience
@@ -99,21 +85,6 @@ def _module_entries(context: BotContext) -> list[tuple[str, str]]:
     served = context.services.content.served
     return [(m.id, served.text(context.t.locale, m.title)[0])
             for m in served.course.modules]
-
-
-def _parse_moment(value: str) -> tuple[date, time] | None:
-    try:
-        moment = datetime.strptime(value, "%Y%m%d%H%M")
-    except ValueError:
-        return None
-    return moment.date(), moment.time()
-
-
-def _parse_day(value: str) -> date | None:
-    try:
-        return datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
-        return None
 
 
 # --- screens --------------------------------------------------------------------------------
@@ -194,7 +165,7 @@ async def history_screen(update: Update, context: BotContext) -> None:
     t, admin = context.t, is_admin(update, context)
     user_id = update.effective_user.id
     service = context.services.broadcasts
-    tz = zone(await _zone_name(context, user_id))
+    tz = zone(await zone_name(context, user_id))
     lines, cancellable = [], []
     for b in await service.history(None if admin else user_id):
         what = t.label(templates.NAMES[b.template]) if b.template else t.label("Own text")
@@ -254,10 +225,10 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
         await refuse(update, context, t.label("This broadcast does not exist or is not yours."))
         return
     if action == "cx":
-        await _cancel_scheduled(update, context, b)
+        await cancel_scheduled(update, context, b)
         return
     if b.status != "draft":
-        await refuse(update, context, _status_refusal(t, b))
+        await refuse(update, context, status_refusal(t, b))
         return
     handler = _DRAFT_ACTIONS.get(action)
     if handler is None:
@@ -266,12 +237,8 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     await handler(update, context, b, value)
 
 
-async def _answer(update: Update) -> None:
-    await update.callback_query.answer()
-
-
 async def _audience(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await _answer(update)
+    await answer(update)
     clear_input(context)
     await audience_screen(update, context, b, int(value) if value.isdigit() else 0)
 
@@ -288,7 +255,7 @@ async def _toggle_cohort(update: Update, context: BotContext, b: Broadcast, valu
     chosen = [c for c in chosen if c != cohort_id] if cohort_id in chosen \
         else [*chosen, cohort_id]
     b = await service.set_audience(b, {"cohorts": chosen} if chosen else {})
-    await _answer(update)
+    await answer(update)
     await audience_screen(update, context, b)
 
 
@@ -300,11 +267,11 @@ async def _admin_audience(update: Update, context: BotContext, b: Broadcast, val
         return
     action = cb.BROADCAST.unpack(update.callback_query.data)["a"]
     if action == "ac":
-        await _answer(update)
+        await answer(update)
         await show(update, context, t._("Which country?"), kb.countries(t, b))
         return
     if action == "al":
-        await _answer(update)
+        await answer(update)
         await show(update, context, t._("Which language?"),
                    kb.languages(t, b, context.services.catalogs.locales))
         return
@@ -318,7 +285,7 @@ async def _admin_audience(update: Update, context: BotContext, b: Broadcast, val
         await stale_button(update, context)
         return
     b = await service.set_audience(b, audience)
-    await _answer(update)
+    await answer(update)
     await narrow_screen(update, context, b)
 
 
@@ -327,7 +294,7 @@ async def _narrow(update: Update, context: BotContext, b: Broadcast, value: str)
     if not b.audience:
         await refuse(update, context, t.label("Choose at least one cohort first."))
         return
-    await _answer(update)
+    await answer(update)
     await narrow_screen(update, context, b)
 
 
@@ -338,7 +305,7 @@ async def _set_narrow(update: Update, context: BotContext, b: Broadcast, value: 
         await stale_button(update, context)
         return
     if value == "rec":
-        await _answer(update)
+        await answer(update)
         await show(update, context, context.t._(
             "Which module? Only officers whose predicted recall in it is below 70 % get the "
             "broadcast."),
@@ -352,7 +319,7 @@ async def _set_narrow(update: Update, context: BotContext, b: Broadcast, value: 
         await stale_button(update, context)
         return
     b = await service.set_audience(b, audience)
-    await _answer(update)
+    await answer(update)
     await message_screen(update, context, b)
 
 
@@ -364,12 +331,12 @@ async def _recall_module(update: Update, context: BotContext, b: Broadcast, valu
         return
     audience["narrow"] = {"recall": value}
     b = await context.services.broadcasts.set_audience(b, audience)
-    await _answer(update)
+    await answer(update)
     await message_screen(update, context, b)
 
 
 async def _message(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await _answer(update)
+    await answer(update)
     clear_input(context)
     await message_screen(update, context, b)
 
@@ -378,16 +345,16 @@ async def _template(update: Update, context: BotContext, b: Broadcast, value: st
     t = context.t
     if value in (templates.DUE, templates.PROGRESS):
         b = await context.services.broadcasts.set_template(b, value, {})
-        await _answer(update)
+        await answer(update)
         await preview_screen(update, context, b)
     elif value == templates.LESSON:
-        await _answer(update)
+        await answer(update)
         await show(update, context, t._("Which module is the new lesson in?"),
                    kb.modules(t, b, _module_entries(context), "lm", "msg"))
     elif value == templates.MEETING:
-        await _answer(update)
+        await answer(update)
         today = context.services.clock().astimezone(
-            zone(await _zone_name(context, update.effective_user.id))).date()
+            zone(await zone_name(context, update.effective_user.id))).date()
         await show(update, context, t._("On which day does the cohort meet?"),
                    kb.days(t, b, today, MEETING_DAYS, "md", "msg"))
     else:
@@ -400,7 +367,7 @@ async def _lesson_module(update: Update, context: BotContext, b: Broadcast, valu
     if module is None:
         await stale_button(update, context)
         return
-    await _answer(update)
+    await answer(update)
     served = context.services.content.served
     entries = [(lesson.id, served.text(context.t.locale, lesson.title)[0])
                for lesson in module.lessons]
@@ -413,16 +380,16 @@ async def _lesson(update: Update, context: BotContext, b: Broadcast, value: str)
         await stale_button(update, context)
         return
     b = await context.services.broadcasts.set_template(b, templates.LESSON, {"lesson": value})
-    await _answer(update)
+    await answer(update)
     await preview_screen(update, context, b)
 
 
 async def _meeting_day(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    day = _parse_day(value)
+    day = parse_day(value)
     if day is None:
         await stale_button(update, context)
         return
-    await _answer(update)
+    await answer(update)
     await show(update, context, context.t._("At what time does the cohort meet on {date}?",
                                             date=context.t.date(day, "full")),
                kb.hours(context.t, b, day, "mt", "msg"))
@@ -430,19 +397,19 @@ async def _meeting_day(update: Update, context: BotContext, b: Broadcast, value:
 
 async def _meeting_time(update: Update, context: BotContext, b: Broadcast, value: str
                         ) -> None:
-    moment = _parse_moment(value)
+    moment = parse_moment(value)
     if moment is None:
         await stale_button(update, context)
         return
     day, at = moment
     b = await context.services.broadcasts.set_template(
         b, templates.MEETING, {"date": day.isoformat(), "time": at.strftime("%H:%M")})
-    await _answer(update)
+    await answer(update)
     await preview_screen(update, context, b)
 
 
 async def _own_text(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await _answer(update)
+    await answer(update)
     expect_input(context, "broadcast_text", broadcast=b.id)
     await show(update, context, context.t._(
         "Send me the message now, exactly as officers should read it. It is sent as "
@@ -454,7 +421,7 @@ async def _preview(update: Update, context: BotContext, b: Broadcast, value: str
     if b.template is None and not b.body:
         await stale_button(update, context)
         return
-    await _answer(update)
+    await answer(update)
     await preview_screen(update, context, b)
 
 
@@ -464,7 +431,7 @@ async def _send_now(update: Update, context: BotContext, b: Broadcast, value: st
     if not preview.recipients or (b.template is None and not b.body):
         await refuse(update, context, t.label("No officer matches this audience now."))
         return
-    await _answer(update)
+    await answer(update)
     await show(update, context, t.ngettext(
         "Send this broadcast to {n} officer now? It cannot be called back.",
         "Send this broadcast to {n} officers now? It cannot be called back.",
@@ -477,111 +444,15 @@ async def _go(update: Update, context: BotContext, b: Broadcast, value: str) -> 
     started = await service.start_now(b, (message.chat.id, message.message_id))
     if started is None:
         fresh = await context.store.broadcasts.get(b.id)
-        await refuse(update, context, _status_refusal(t, fresh or b))
+        await refuse(update, context, status_refusal(t, fresh or b))
         return
-    await _answer(update)
+    await answer(update)
     progress = await service.progress(started)
     await show(update, context, kb.report(t, started, progress, 0.0, 0.0))
 
 
-async def _schedule_day(update: Update, context: BotContext, b: Broadcast, value: str
-                        ) -> None:
-    t = context.t
-    tz = zone(await _zone_name(context, update.effective_user.id))
-    today = context.services.clock().astimezone(tz).date()
-    if value == kb.NONE:
-        await _answer(update)
-        await show(update, context, t._("On which day should it go out?"),
-                   kb.days(t, b, today, SCHEDULE_DAYS, "sch", "pre"))
-        return
-    day = _parse_day(value)
-    if day is None:
-        await stale_button(update, context)
-        return
-    await _answer(update)
-    now = context.services.clock().astimezone(tz)
-    earliest = now.hour + 1 if day == today else 0
-    await show(update, context, t._(
-        "At what time on {date}? Times are in your time zone ({zone}); broadcasts are not "
-        "sent between {quiet_start} and {quiet_end}.", date=t.date(day, "full"),
-        zone=tz.key, quiet_start=QUIET_START.strftime("%H:%M"),
-        quiet_end=QUIET_END.strftime("%H:%M")),
-        kb.hours(t, b, day, "st", "sch", earliest))
-
-
-async def _schedule_time(update: Update, context: BotContext, b: Broadcast, value: str
-                         ) -> None:
-    t = context.t
-    moment = await _acceptable_moment(update, context, value)
-    if moment is None:
-        return
-    preview = await context.services.broadcasts.preview(b)
-    await _answer(update)
-    tz_name = await _zone_name(context, update.effective_user.id)
-    await show(update, context, t.ngettext(
-        "Send this broadcast on {date} at {time} ({zone})? It would go to {n} officer now; "
-        "the audience is counted again when it is sent.",
-        "Send this broadcast on {date} at {time} ({zone})? It would go to {n} officers now; "
-        "the audience is counted again when it is sent.", preview.recipients,
-        date=t.date(moment[0], "full"), time=t.time(moment[1]), zone=tz_name),
-        kb.confirm(t, b, t.label("Yes, schedule it"), value))
-
-
-async def _acceptable_moment(update: Update, context: BotContext, value: str
-                             ) -> tuple[date, time] | None:
-    """The (local day, time) of a schedule button; None, after saying why, when it is not a
-    time, is inside quiet hours or has passed."""
-    t = context.t
-    moment = _parse_moment(value)
-    if moment is None:
-        await stale_button(update, context)
-        return None
-    day, at = moment
-    tz = zone(await _zone_name(context, update.effective_user.id))
-    if in_quiet_hours(at):
-        await refuse(update, context, t.label(
-            "Please choose a time from {start} to {end}: broadcasts are not sent at night.",
-            start=QUIET_END.strftime("%H:%M"), end=LATEST.strftime("%H:%M")))
-        return None
-    if datetime.combine(day, at, tzinfo=tz) <= context.services.clock():
-        await refuse(update, context, t.label("That time has already passed. Please choose "
-                                              "a later one."))
-        return None
-    return moment
-
-
-async def _schedule_go(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    t = context.t
-    moment = await _acceptable_moment(update, context, value)
-    if moment is None:
-        return
-    tz_name = await _zone_name(context, update.effective_user.id)
-    status = await context.services.broadcasts.schedule(b, moment[0], moment[1], tz_name)
-    if status != "ok":
-        fresh = await context.store.broadcasts.get(b.id)
-        await refuse(update, context, _status_refusal(t, fresh or b))
-        return
-    await _answer(update)
-    await show(update, context, t._(
-        "🕒 Broadcast #{id} is scheduled for {date} at {time} ({zone}). You can cancel it "
-        "until then.", id=str(b.id), date=t.date(moment[0], "full"), time=t.time(moment[1]),
-        zone=tz_name), kb.scheduled(t, b))
-
-
-async def _cancel_scheduled(update: Update, context: BotContext, b: Broadcast) -> None:
-    t = context.t
-    if not await context.services.broadcasts.cancel(b):
-        await refuse(update, context, t.label(
-            "Too late to cancel: this broadcast has already started.")
-            if b.status in ("sending", "done") else _status_refusal(t, b))
-        return
-    await update.callback_query.answer(t.label("Cancelled."))
-    await show(update, context, t._("Broadcast #{id} is cancelled: it will not be sent.",
-                                    id=str(b.id)), kb.history(t, []))
-
-
 async def _discard(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await _answer(update)
+    await answer(update)
     clear_input(context)
     await show_menu(update, context, note=context.t.label("Nothing was sent."))
 
@@ -591,51 +462,12 @@ _DRAFT_ACTIONS = {
     "ae": _admin_audience, "cty": _admin_audience, "lng": _admin_audience, "nar": _narrow,
     "n": _set_narrow, "nm": _recall_module, "msg": _message, "tpl": _template,
     "lm": _lesson_module, "ll": _lesson, "md": _meeting_day, "mt": _meeting_time,
-    "own": _own_text, "pre": _preview, "now": _send_now, "go": _go, "sch": _schedule_day,
-    "st": _schedule_time, "sgo": _schedule_go, "x": _discard,
+    "own": _own_text, "pre": _preview, "now": _send_now, "go": _go, "sch": schedule_day,
+    "st": schedule_time, "sgo": schedule_go, "x": _discard,
 }
 
 
 # --- the trainer's own text -----------------------------------------------------------------
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
-_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
-
-
-def _escape_stray(text: str) -> str:
-    """Escape what cannot be markup: a ``&`` that starts no entity, a ``<`` or ``>`` outside
-    a tag. Tags and entities are kept, to be checked."""
-    out, pos = [], 0
-    for match in _TAG.finditer(text):
-        out.append(_escape_text(text[pos:match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_escape_text(text[pos:]))
-    return "".join(out)
-
-
-def _escape_text(chunk: str) -> str:
-    chunk = chunk.replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"&(?!#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)", "&amp;", chunk)
-
-
-def own_text_html(message) -> tuple[str | None, int | None]:
-    """The trainer's message as Telegram HTML, or (None, offset of the first problem).
-
-    Formatting made in the Telegram app (bold, italic, links...) is kept and everything else
-    escaped. Typed tags are taken as Telegram HTML: stray ``&``, ``<`` and ``>`` are escaped,
-    and tags Telegram would refuse (unknown, unclosed, misnested) refuse the text."""
-    text = message.text or ""
-    if any(e.type in FORMATTING for e in message.entities or ()):
-        return message.text_html, None
-    if not _TAG.search(text):
-        return html.escape(text, quote=False), None
-    body = _escape_stray(text)
-    problems = located_problems(body)
-    if not problems:
-        return body, None
-    return None, min(len(text), problems[0][0])
-
-
 async def read_broadcast_text(update: Update, context: BotContext) -> bool:
     wanted = pending_input(context)
     if not wanted or wanted.get("kind") != "broadcast_text":
@@ -677,67 +509,6 @@ async def read_broadcast_text(update: Update, context: BotContext) -> bool:
                                    reply_markup=templates.button(t, None, {}))
     await preview_screen(update, context, b, edit=False)
     return True
-
-
-# --- the delivery report --------------------------------------------------------------------
-class Reports:
-    """Keeps each running broadcast's report message up to date (called every few seconds by
-    a job, so that edits stay well within the per-chat limit) and starts scheduled ones."""
-
-    def __init__(self) -> None:
-        self._last: dict[int, tuple[float, int, str]] = {}  # id -> (time, sent, text)
-        self._pruned_at: float | None = None
-
-    async def tick(self, services, bot) -> None:
-        if self._pruned_at is None or monotonic() - self._pruned_at > PRUNE_EVERY:
-            self._pruned_at = monotonic()
-            await services.store.outbox.prune(iso(services.clock() - KEEP_SENT))
-        for b in await services.broadcasts.release_due():
-            await self._send_report(services, bot, b, new=True)
-        for b in await services.broadcasts.sending():
-            done = await services.broadcasts.finish_if_done(b)
-            await self._send_report(services, bot, done or b, new=False)
-
-    async def _send_report(self, services, bot, b: Broadcast, *, new: bool) -> None:
-        sender = await services.store.users.get(b.sender_id)
-        if sender is None:
-            return
-        t = services.catalogs.get(sender.locale)
-        progress = await services.broadcasts.progress(b)
-        now = monotonic()
-        last_time, last_sent, last_text = self._last.get(b.id, (now, 0, ""))
-        elapsed = services.broadcasts.elapsed(b)
-        if b.id in self._last and now > last_time:
-            rate = (progress.sent - last_sent) / (now - last_time)
-        else:
-            rate = progress.sent / elapsed if elapsed else 0.0
-        text = kb.report(t, b, progress, rate, elapsed)
-        if b.status == "done":
-            self._last.pop(b.id, None)
-        else:
-            self._last[b.id] = (now, progress.sent, text)
-        if text == last_text:
-            return
-        try:
-            if not new and b.report_message_id:
-                await bot.edit_message_text(text, chat_id=b.report_chat_id,
-                                            message_id=b.report_message_id)
-                return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return
-        except TelegramError:
-            return  # next tick
-        try:
-            sent = await bot.send_message(sender.chat_id, text)
-        except TelegramError:
-            return
-        await services.store.broadcasts.set_report(b.id, sender.chat_id, sent.message_id)
-
-
-REPORT_EVERY = 5.0  # seconds between two edits of a live report
-PRUNE_EVERY = 3600.0  # seconds between two prunings of the outbox
-KEEP_SENT = timedelta(days=30)  # how long the record of a sent message is kept
 
 
 def register(app: Application, *, jobs: bool = True) -> None:
