@@ -246,3 +246,39 @@ async def test_rate_limiter_lets_outbox_sends_skip_its_queue_but_shares_the_paus
         assert await drain == 1
         bulk = [c for c in fake.of("sendMessage") if c.params["chat_id"] == 5082]
         assert [c.error is None for c in bulk] == [False, True]  # refused once, sent once
+
+
+async def test_a_crash_while_queuing_a_broadcast_is_finished_at_the_next_tick(
+        app, fake, monkeypatch):
+    from bot.handlers.broadcast_report import Reports
+    from bot.services import broadcasts as broadcast_rules
+    ids = [5091, 5092, 5093, 5094, 5095]
+    boss = await trainer(app, fake)
+    await officers(app, fake, [(i, "en", "English") for i in ids])
+    services = app.bot_data.services
+    monkeypatch.setattr(broadcast_rules, "QUEUE_CHUNK", 2)
+    real = services.store.broadcasts.add_recipients
+    calls = []
+
+    async def dies_after_one_chunk(*args):
+        calls.append(args)
+        if len(calls) > 1:
+            raise RuntimeError("the process died")
+        return await real(*args)
+    monkeypatch.setattr(services.store.broadcasts, "add_recipients", dies_after_one_chunk)
+    b = await services.broadcasts.new_draft(boss.user_id)
+    b = await services.broadcasts.set_template(b, "meeting", MEETING)
+    b = await services.broadcasts.set_audience(b, {"users": ids})
+    try:
+        await services.broadcasts.start_now(b, None)
+    except RuntimeError:
+        pass
+    assert (await services.store.broadcasts.get(b.id)).status == "queuing"
+    assert len(await _states(app, b)) == 2
+    monkeypatch.setattr(services.store.broadcasts, "add_recipients", real)
+    await boss.press_data(f"bc:{b.id}:go:-")  # pressing send again sends nothing new
+    assert "already been sent" in boss.answered_callback().params["text"]
+    await Reports().tick(services, app.bot)  # the job finishes queuing
+    assert (await services.store.broadcasts.get(b.id)).status == "sending"
+    await services.sender.drain(app.bot)
+    assert delivered(fake, "meets") == {i: 1 for i in ids}

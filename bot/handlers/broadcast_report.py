@@ -28,6 +28,7 @@ class Reports:
         if self._pruned_at is None or monotonic() - self._pruned_at > PRUNE_EVERY:
             self._pruned_at = monotonic()
             await services.store.outbox.prune(iso(services.clock() - KEEP_SENT))
+        await services.broadcasts.resume_queuing()
         for b in await services.broadcasts.release_due():
             await self._send_report(services, bot, b, new=True)
         for b in await services.broadcasts.sending():

@@ -45,6 +45,7 @@ KIND = "broadcast"  # the outbox kind of broadcast messages
 LOW_RECALL = 0.7  # "low predicted recall": below 70 %
 INACTIVE_DAYS = (7, 14, 30)
 MAX_BODY = 4096  # Telegram's limit for a message's visible text
+QUEUE_CHUNK = 2000  # recipients queued per transaction
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class BroadcastService:
         self.quiz = quiz
         self.outbox = outbox
         self.clock = clock
+        self._queuing: set[int] = set()  # broadcasts being queued by this process
 
     # --- composing ----------------------------------------------------------------------
     async def new_draft(self, sender_id: int) -> Broadcast:
@@ -202,20 +204,38 @@ class BroadcastService:
         return {"n": 5, "done": 3, "total": len(course.lessons_in_order())}
 
     # --- sending ------------------------------------------------------------------------
-    def _messages(self, found: Sequence[Recipient]) -> list[NewMessage]:
-        return [NewMessage(KIND, r.chat_id, user_id=r.user_id,
-                           state="pending" if r.active else "blocked") for r in found]
-
     async def start_now(self, b: Broadcast, report: tuple[int, int] | None
                         ) -> Broadcast | None:
-        """Queue every recipient and start sending; None if it is no longer a draft (a
-        second confirmation). ``report`` is the (chat, message) to keep up to date."""
-        found = await self.recipients(b.audience)
-        started = await self.store.broadcasts.start(b.id, "draft", iso(self.clock()),
-                                                    self._messages(found), report)
-        if started is not None:
-            self.outbox.wake()
-        return started
+        """Confirm and start sending; None if it is no longer a draft (a second
+        confirmation). ``report`` is the (chat, message) to keep up to date."""
+        started = await self.store.broadcasts.begin(b.id, "draft", iso(self.clock()), report)
+        if started is None:
+            return None
+        return await self._queue(started)
+
+    async def _queue(self, b: Broadcast) -> Broadcast:
+        """Put every recipient in the outbox, ``QUEUE_CHUNK`` a transaction, so that a
+        broadcast to everyone never holds the database for long; the sender starts on the
+        first chunk. Safe to repeat after a crash (a recipient is queued once)."""
+        if b.id in self._queuing:
+            return b
+        self._queuing.add(b.id)
+        try:
+            found = await self.recipients(b.audience)
+            for start in range(0, len(found), QUEUE_CHUNK):
+                chunk = [NewMessage(KIND, r.chat_id, user_id=r.user_id,
+                                    state="pending" if r.active else "blocked")
+                         for r in found[start:start + QUEUE_CHUNK]]
+                await self.store.broadcasts.add_recipients(b.id, chunk, iso(self.clock()))
+                self.outbox.wake()
+            return await self.store.broadcasts.mark_sending(b.id) or b
+        finally:
+            self._queuing.discard(b.id)
+
+    async def resume_queuing(self) -> list[Broadcast]:
+        """Finish queuing broadcasts a crash interrupted (called by the report job)."""
+        return [await self._queue(b) for b in await self.store.broadcasts.queuing()
+                if b.id not in self._queuing]
 
     async def schedule(self, b: Broadcast, day: date, at: time, tz_name: str) -> str:
         """Schedule for a local time in ``tz_name``: ``ok``, ``past``, ``quiet`` (inside
@@ -235,13 +255,10 @@ class BroadcastService:
         """Start the scheduled broadcasts whose time has come (the audience as it is now)."""
         started = []
         for b in await self.store.broadcasts.due_scheduled(iso(self.clock())):
-            found = await self.recipients(b.audience)
-            s = await self.store.broadcasts.start(b.id, "scheduled", iso(self.clock()),
-                                                  self._messages(found), None)
-            if s is not None:
-                started.append(s)
-        if started:
-            self.outbox.wake()
+            begun = await self.store.broadcasts.begin(b.id, "scheduled", iso(self.clock()),
+                                                      None)
+            if begun is not None:
+                started.append(await self._queue(begun))
         return started
 
     async def send_template(self, sender_id: int, template: str, params: dict[str, Any],

@@ -1,9 +1,10 @@
 """Broadcasts: a trainer's message to an audience, from draft to delivered, with its totals.
 
-A broadcast is composed as a ``draft`` row, then ``scheduled`` or ``sending`` (its recipients
-are in the outbox), then ``done`` with its totals kept here (outbox rows are pruned later),
-or ``cancelled``. Every status change is one conditional UPDATE, so a second press of the same
-button finds the status changed and does nothing.
+A broadcast is composed as a ``draft`` row, then ``scheduled``, then ``queuing`` (confirmed;
+its recipients are being put in the outbox, a chunk per transaction), ``sending`` (all of
+them are in the outbox), then ``done`` with its totals kept here (outbox rows are pruned
+later); or ``cancelled``. Every status change is one conditional UPDATE, so a second press
+of the same button finds the status changed and does nothing.
 """
 
 from __future__ import annotations
@@ -77,25 +78,36 @@ class BroadcastRepo:
             f"UPDATE broadcasts SET {columns} WHERE id = ? AND status = 'draft' RETURNING *",
             (*params, broadcast_id)))
 
-    async def start(self, broadcast_id: int, from_status: str, now: str,
-                    messages: Sequence[NewMessage], report: tuple[int, int] | None
-                    ) -> Broadcast | None:
-        """Move a draft (or a due scheduled broadcast) to ``sending`` and queue its
-        recipients, in one transaction. None when its status was no longer ``from_status``
+    async def begin(self, broadcast_id: int, from_status: str, now: str,
+                    report: tuple[int, int] | None) -> Broadcast | None:
+        """Move a draft (or a due scheduled broadcast) to ``queuing``: confirmed, its
+        recipients about to be queued. None when its status was no longer ``from_status``
         (a second confirmation, or a cancellation that came first)."""
-        def start(tx: sqlite3.Connection) -> sqlite3.Row | None:
-            row = tx.execute(
-                "UPDATE broadcasts SET status = 'sending', started_at = ?, "
-                "report_chat_id = COALESCE(?, report_chat_id), "
-                "report_message_id = COALESCE(?, report_message_id) "
-                "WHERE id = ? AND status = ? RETURNING *",
-                (now, report[0] if report else None, report[1] if report else None,
-                 broadcast_id, from_status)).fetchone()
-            if row is None:
-                return None
-            insert_messages(tx, messages, now, broadcast_id)
-            return row
-        return _broadcast(await self.db.write(start))
+        return _broadcast(await self.db.fetchone(
+            "UPDATE broadcasts SET status = 'queuing', started_at = ?, "
+            "report_chat_id = COALESCE(?, report_chat_id), "
+            "report_message_id = COALESCE(?, report_message_id) "
+            "WHERE id = ? AND status = ? RETURNING *",
+            (now, report[0] if report else None, report[1] if report else None,
+             broadcast_id, from_status)))
+
+    async def add_recipients(self, broadcast_id: int, messages: Sequence[NewMessage],
+                             now: str) -> int:
+        """Queue a chunk of recipients in one transaction; one already queued is skipped
+        (so queuing can be resumed after a crash). Returns how many were added."""
+        return await self.db.write(insert_messages, messages, now, broadcast_id)
+
+    async def mark_sending(self, broadcast_id: int) -> Broadcast | None:
+        """Every recipient is queued: from now on it finishes when the outbox is done."""
+        return _broadcast(await self.db.fetchone(
+            "UPDATE broadcasts SET status = 'sending' WHERE id = ? AND status = 'queuing' "
+            "RETURNING *", (broadcast_id,)))
+
+    async def queuing(self) -> list[Broadcast]:
+        """Broadcasts confirmed but not fully queued (a crash came in between)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM broadcasts WHERE status = 'queuing' ORDER BY id")
+        return [_broadcast(r) for r in rows]  # type: ignore[misc]
 
     async def schedule(self, broadcast_id: int, at: str, report: tuple[int, int] | None
                        ) -> Broadcast | None:

@@ -172,7 +172,8 @@ MIGRATIONS: list[tuple[int, str]] = [
         id            INTEGER PRIMARY KEY,
         sender_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
         status        TEXT NOT NULL DEFAULT 'draft'
-                      CHECK (status IN ('draft', 'scheduled', 'sending', 'done', 'cancelled')),
+                      CHECK (status IN ('draft', 'scheduled', 'queuing', 'sending', 'done',
+                                         'cancelled')),
         audience      TEXT NOT NULL DEFAULT '{}',
         template      TEXT,
         params        TEXT NOT NULL DEFAULT '{}',
@@ -207,9 +208,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX outbox_ready ON outbox (next_attempt_at, id) WHERE state = 'pending';
     CREATE INDEX outbox_in_flight ON outbox (id) WHERE state = 'sending';
-    CREATE INDEX outbox_broadcast ON outbox (broadcast_id, state);
-    CREATE UNIQUE INDEX outbox_once ON outbox (broadcast_id, user_id)
-        WHERE broadcast_id IS NOT NULL AND user_id IS NOT NULL;
+    CREATE UNIQUE INDEX outbox_broadcast ON outbox (broadcast_id, user_id);
     CREATE INDEX outbox_user ON outbox (user_id);
     CREATE INDEX outbox_done ON outbox (done_at) WHERE done_at IS NOT NULL;
     """),
