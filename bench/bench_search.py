@@ -5,8 +5,9 @@
 The real course (``content/`` and its translations in ``locales/``) is indexed in a SQLite
 database in a temporary directory, as the bot does at start-up; then ``factor - 1`` synthetic
 copies of every row (same text, new ids) are inserted, so the index holds ``factor`` times the
-course. Each scenario times ``SearchService.search`` (query parsing, the FTS5 query with bm25
-ranking, the any-word fallback when every-word finds nothing, mapping ids to content) with
+course. Each scenario times ``SearchService.search`` as the bot calls it, for every matching
+item so that it can say "6 of 14" (query parsing, the FTS5 query with bm25 ranking, the
+any-word fallback when every-word finds nothing, mapping ids to content) with
 ``time.perf_counter``, one query at a time. The last row times a whole free-text update through
 the real Application (handler, search, rendering, the fake Bot API): what an officer waits
 for, minus Telegram. Prints a markdown table.
@@ -48,6 +49,13 @@ SCENARIOS: list[tuple[str, str, tuple[str, ...]]] = [
     ("en, a sentence (any-word fallback)", "en",
      ("how do I refer someone to a harm reduction service?", "what should I do after a "
       "needle prick", "can hiv pass through spit or a bite", "is methadone treatment legal")),
+    ("en, a natural question (small words rank only)", "en",
+     ("what to do in an overdose", "what should I do after a needle prick",
+      "where can I refer someone who uses drugs", "how do I search a person safely",
+      "is it okay to tell my colleagues someone is on methadone")),
+    ("ru, a natural question", "ru",
+     ("что делать при передозировке", "я укололся шприцем что делать",
+      "куда направить человека на лечение от зависимости", "что такое налоксон")),
     ("ru, inflected words", "ru",
      ("передозировки", "передозировкой", "шприцами", "налоксоном", "обыск", "вич",
       "укол иглой", "конфиденциальность")),
@@ -106,11 +114,11 @@ async def bench_service(n: int, factor: int, rng: random.Random, folder: Path,
             pairs = [(locale, q) for q in queries]
             everything += pairs
             picks = [rng.choice(pairs) for _ in range(n)]
-            out.append(Row(name, await timed(n, lambda i, p=picks: search.search(p[i][1],
-                                                                                 p[i][0]))))
+            out.append(Row(name, await timed(n, lambda i, p=picks: search.search(
+                p[i][1], p[i][0], limit=None))))
         picks = [rng.choice(everything) for _ in range(n)]
         out.append(Row("all of the above, mixed", await timed(
-            n, lambda i: search.search(picks[i][1], picks[i][0]))))
+            n, lambda i: search.search(picks[i][1], picks[i][0], limit=None))))
         stale = list(documents(content.served, SUPPORTED_LOCALES))
         stale = [replace(d, item_id=f"{d.item_id[:18]}-x{k}") for k in range(factor)
                  for d in stale]

@@ -22,9 +22,19 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--user-id", type=int, default=1001, help="the demo user's Telegram id")
     demo.add_argument("--lang", default="en",
                       help="the demo user's Telegram language code (e.g. ru, ps, fa-AF)")
+    demo.add_argument("--fresh", action="store_true",
+                      help="start afresh: a new, empty database for this run only, deleted at "
+                           "the end (DATABASE_PATH is not touched)")
     content = sub.add_parser("content", help="course content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
-    content_sub.add_parser("check", help="validate content/ and report translation coverage")
+    check = content_sub.add_parser("check", help="validate content/ and report translation "
+                                   "coverage and quality")
+    check.add_argument("--locale", help="one locale alone: missing, stale, flagged strings")
+    check.add_argument("--strict", action="store_true",
+                       help="missing or stale translations are errors in every locale")
+    pseudonym = sub.add_parser("pseudonym", help="the pseudonym that stands for a Telegram user "
+                               "id in this bot's logs (derived from the token)")
+    pseudonym.add_argument("user_id", type=int, nargs="+")
     catalogs = sub.add_parser("catalogs", help="extract/update/fill/status of the gettext catalogs",
                               add_help=False)
     catalogs.add_argument("rest", nargs=argparse.REMAINDER)
@@ -43,22 +53,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "content":
         from bot.course.check import main as check_main
-        return check_main([str(settings.content_dir), str(settings.locales_dir)])
+        extra = (["--locale", args.locale] if args.locale else []) + \
+            (["--strict"] if args.strict else [])
+        return check_main([str(settings.content_dir), str(settings.locales_dir), *extra])
+    if args.command == "pseudonym":
+        return _pseudonyms(settings, args.user_id)
     if args.command == "demo":
         setup_logging("WARNING", settings.secrets)
         print("Toolkit Companion offline demo: type /start. A number presses a button; "
               "end of input (Ctrl-D) quits.", file=sys.stderr)
         from bot.course.loader import ContentError
-        from bot.demo import run_demo
+        from bot.demo import fresh_database, run_demo
         try:
-            return asyncio.run(run_demo(settings, user_id=args.user_id,
-                                        language_code=args.lang))
+            with fresh_database(settings, args.fresh) as demo_settings:
+                return asyncio.run(run_demo(demo_settings, user_id=args.user_id,
+                                            language_code=args.lang))
         except StorageError as exc:
             print(str(exc), file=sys.stderr)
             return 2
         except ContentError as exc:
             return _content_refused(exc)
-    setup_logging(settings.log_level, settings.secrets)
+    setup_logging(settings.log_level, settings.secrets, pseudonym_key=settings.token.value)
     if not settings.token:
         print(f"{TOKEN_VARIABLE} is not set: put your bot's token in it (or in a .env file) "
               "to run against Telegram, or try `python -m bot demo` to chat offline.",
@@ -73,6 +88,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ContentError as exc:
         return _content_refused(exc)
+
+
+def _pseudonyms(settings, user_ids: list[int]) -> int:
+    if not settings.token:
+        print(f"{TOKEN_VARIABLE} is not set: the pseudonyms in the logs are derived from the "
+              "bot's token, so run this with the same settings as the bot.", file=sys.stderr)
+        return 2
+    from bot.logs import pseudonym, set_pseudonym_key
+    set_pseudonym_key(settings.token.value)
+    for user_id in user_ids:
+        print(f"{user_id} {pseudonym(user_id)}")
+    return 0
 
 
 def _content_refused(exc) -> int:

@@ -19,6 +19,7 @@ from bot.delivery.limiter import BotRateLimiter
 from bot.delivery.render import Renderers
 from bot.delivery.sender import OutboxSender
 from bot.handlers import (
+    about,
     admin,
     broadcast,
     cohorts,
@@ -127,6 +128,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     cohorts.register(app, main_menu)
     broadcast.register(app, jobs=outbox)
     staff.register(app)
+    about.register(app)
     menu.register(app, main_menu)
     search.register(app)  # its free-text reader reads whatever no other reader claimed
     fallback.register(app)  # last: it catches what nothing else matched

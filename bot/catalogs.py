@@ -8,6 +8,8 @@ Two gettext domains live under ``locales/``: ``messages`` (the bot's UI, extract
     python -m bot catalogs update    # pybabel update/init -> locales/<locale>/LC_MESSAGES/*.po
     python -m bot catalogs fill FILE # apply machine drafts {locale: {msgid: msgstr}}, flagged draft
     python -m bot catalogs status    # per locale: translated, draft, fuzzy (stale), missing
+    python -m bot catalogs export --locale ps --module hiv --limit 50 -o batch.json
+    python -m bot catalogs import batch.json   # a translator's batch, back as drafts
 
 Nothing needs compiling: the bot compiles the .po files in memory at start-up. ``pybabel
 compile -d locales -D messages`` still works for other tools.
@@ -142,28 +144,20 @@ def status(domain: str) -> list[tuple[str, int, int, int, int]]:
         po = po_path(locale, domain)
         if not po.is_file():
             continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh)
-        translated = draft = fuzzy = missing = 0
-        for message in catalog:
-            if not message.id:
-                continue
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            if message.fuzzy:
-                fuzzy += 1
-            elif all(strings):
-                translated += 1
-                draft += DRAFT in message.flags
-            else:
-                missing += 1
-        rows.append((locale, translated, draft, fuzzy, missing))
+        from bot.course.quality import po_coverage
+        cov = po_coverage(po)  # an entry flagged fallback (English on purpose) counts as done
+        rows.append((locale, cov.translated + cov.fallback, cov.draft, cov.stale, cov.missing))
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv and argv[0] in ("export", "import"):  # a translator's batches: bot.translate
+        from bot.translate import main as batches
+        return batches(argv)
     parser = argparse.ArgumentParser(prog="python -m bot catalogs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["extract", "update", "fill", "status"])
+    parser.add_argument("action", choices=["extract", "update", "fill", "status", "export",
+                                           "import"])
     parser.add_argument("file", nargs="?", help="with fill: the JSON file of drafts")
     parser.add_argument("--domain", choices=sorted(DOMAINS), action="append",
                         help="messages, content (default: both)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +14,9 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
+
+#: What Telegram accepts as a webhook's ``secret_token``: 1-256 of ``A-Za-z0-9_-``.
+_WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(ValueError):
@@ -48,6 +53,8 @@ class Settings:
     webhook_port: int
     webhook_secret: Secret
     log_level: str
+    #: True when WEBHOOK_URL is set without WEBHOOK_SECRET: a random secret was made for this run
+    webhook_secret_generated: bool = False
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -87,6 +94,17 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
     if default_locale not in SUPPORTED_LOCALES:
         raise ConfigError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, "
                           f"not {default_locale!r}.")
+    webhook_url = get("WEBHOOK_URL") or None
+    webhook_secret = get("WEBHOOK_SECRET")
+    if webhook_secret and not _WEBHOOK_SECRET_SHAPE.fullmatch(webhook_secret):
+        raise ConfigError("WEBHOOK_SECRET must be 1 to 256 characters among A-Z, a-z, 0-9, "
+                          "_ and - (Telegram accepts no others).")
+    # Without a secret anyone who finds the webhook's URL could post updates in any user's
+    # name (an admin's too). setWebhook runs at every start, so a fresh random secret made
+    # here is registered with Telegram before the first update can arrive.
+    generated = bool(webhook_url) and not webhook_secret
+    if generated:
+        webhook_secret = secrets.token_urlsafe(32)  # 256 bits, 43 characters of A-Za-z0-9_-
     port_raw = get("WEBHOOK_PORT", "8443")
     if not port_raw.isdigit():
         raise ConfigError(f"WEBHOOK_PORT must be a port number, not {port_raw!r}.")
@@ -98,9 +116,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         default_locale=default_locale,
         content_dir=Path(get("CONTENT_DIR") or PROJECT_ROOT / "content"),
         locales_dir=Path(get("LOCALES_DIR") or PROJECT_ROOT / "locales"),
-        webhook_url=get("WEBHOOK_URL") or None,
+        webhook_url=webhook_url,
         webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=int(port_raw),
-        webhook_secret=Secret(get("WEBHOOK_SECRET")),
+        webhook_secret=Secret(webhook_secret),
         log_level=get("LOG_LEVEL", "INFO").upper(),
+        webhook_secret_generated=generated,
     )

@@ -3,7 +3,9 @@
 Each bot message is printed with its buttons numbered (``[1] English  [2] Русский``). A line
 holding only a number presses that button of the latest message that has buttons; any other
 line is sent as a text message from the demo user. End of input ends the demo, once the
-outbox has sent what is due.
+outbox has sent what is due. The state is kept in ``DATABASE_PATH`` like the real bot's, so a
+second run goes on from the first; with ``--fresh`` the run starts from an empty database of
+its own, removed at the end.
 
 To walk the trainer story alone, the demo can act as several users: ``/as 2002 ru`` makes
 the following lines come from user 2002 (Telegram language ``ru``); ``/follow`` opens the
@@ -14,13 +16,19 @@ Messages to another user's chat are printed as ``bot → 2002:``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import re
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.numerals import read_int
 from bot.sandbox import Call, FakeBotAPI, UpdateFactory, to_update
 
 _TAG = re.compile(r"<[^>]+>")
@@ -98,6 +106,17 @@ class Transcript:
         self.out.flush()
 
 
+@contextmanager
+def fresh_database(settings: Settings, fresh: bool) -> Iterator[Settings]:
+    """``--fresh``: the settings with a new, empty database in a temporary folder, removed
+    afterwards; otherwise the settings as they are (the state in ``DATABASE_PATH``)."""
+    if not fresh:
+        yield settings
+        return
+    with tempfile.TemporaryDirectory(prefix="toolkit-demo-") as folder:
+        yield dataclasses.replace(settings, database_path=Path(folder) / "demo.sqlite3")
+
+
 async def run_demo(settings: Settings, *, user_id: int, language_code: str | None,
                    stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     fake = FakeBotAPI()
@@ -134,7 +153,7 @@ async def run_demo(settings: Settings, *, user_id: int, language_code: str | Non
                 line = f"/start {transcript.invite}"
                 transcript._print(f"(opening the invite link: {line})")
             data = _press(transcript, line.strip(), users)
-            if data is None and line.strip().isdigit():
+            if data is None and read_int(line) is not None:
                 transcript._print(f"(there is no button {line.strip()})")
                 continue
             await app.process_update(to_update(data or users.text(line), app.bot))
@@ -150,9 +169,10 @@ async def _finish_sending(app) -> None:
 
 
 def _press(transcript: Transcript, line: str, users: UpdateFactory) -> dict | None:
-    if not line.isdigit():
+    number = read_int(line)  # a number in any script presses that button
+    if number is None:
         return None
-    index = int(line) - 1
+    index = number - 1
     if not 0 <= index < len(transcript.buttons):
         return None
     button = transcript.buttons[index]

@@ -3,8 +3,14 @@
 The UI catalogs live in ``locales/<locale>/LC_MESSAGES/messages.po``. They are compiled in
 memory at start-up (fuzzy entries are skipped, as ``msgfmt`` would), so a checkout works with
 no compile step. Messages are whole sentences with named ``{placeholders}``; the translator
-formats them, HTML-escapes the values and, in right-to-left locales, wraps each value in
-Unicode first-strong isolates so that numbers and Latin words keep their place.
+formats them, HTML-escapes the values and, in right-to-left locales, wraps each value in a
+Unicode isolate so that numbers and Latin words keep their place (``bot.bidi``).
+
+Numbers, dates and times are written in the locale's own digits where CLDR's default
+numbering system for the locale says so (``arabext``, ۰۱۲۳۴۵۶۷۸۹, for fa, fa_AF and ps; Latin
+digits for ur and the others), by ``number``, ``percent``, ``date``, ``clock`` and ``digits``:
+babel localises the separators but not the digits themselves. Dates use CLDR's ``long``
+format (full month names) everywhere.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
+
+from bot import bidi
 
 SOURCE_LOCALE = "en"
 SUPPORTED_LOCALES: tuple[str, ...] = (
@@ -44,8 +52,10 @@ LANGUAGE_NAMES: dict[str, str] = {
     "uz": "Oʻzbekcha",
 }
 
-FSI, PDI = "\u2068", "\u2069"
+FSI, PDI = bidi.FSI, bidi.PDI
 DOMAIN = "messages"
+#: The digits of CLDR's numbering systems that our locales use by default.
+DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 
 
 def N_(message: str) -> str:
@@ -74,6 +84,16 @@ def _babel_locale(locale: str) -> Locale:
     return Locale.parse("uz_Latn" if locale == "uz" else locale)
 
 
+def numbering_system(locale: str) -> str:
+    """CLDR's default numbering system of ``locale`` (``arabext`` for fa, fa_AF and ps)."""
+    return _babel_locale(locale).default_numbering_system
+
+
+def native_digits(locale: str) -> str:
+    """The ten digits ``locale`` writes numbers with."""
+    return DIGITS.get(numbering_system(locale), DIGITS["latn"])
+
+
 @dataclass(frozen=True)
 class Translator:
     """Everything a handler needs to speak one locale."""
@@ -93,7 +113,8 @@ class Translator:
     def _fmt(self, message: str, escape: bool, values: dict[str, object]) -> str:
         if not values:
             return message
-        out = {}
+        joined = bidi.joined_placeholders(message) if self.is_rtl else []
+        out: dict[str, str] = {}
         for key, value in values.items():
             if isinstance(value, bool):
                 text = str(value)
@@ -103,12 +124,41 @@ class Translator:
                 text = str(value)
             if escape and not isinstance(value, Html):
                 text = html.escape(text, quote=False)
-            out[key] = self.isolate(text)
+            out[key] = text
+        for run, name in joined:  # {done}/{total}: one value, one isolate
+            try:
+                out[name] = run.format(**out)
+            except (KeyError, IndexError):
+                continue
+            message = message.replace(run, "{" + name + "}")
+        for key, value in values.items():
+            if not isinstance(value, Html) and key in out:
+                out[key] = self.isolate(out[key])
+        for _, name in joined:
+            if name in out:
+                out[name] = self.isolate(out[name])
         return message.format(**out)
 
     def isolate(self, text: str) -> str:
-        """Wrap an interpolated value in FSI..PDI for right-to-left locales."""
-        return f"{FSI}{text}{PDI}" if self.is_rtl and text else text
+        """An interpolated value inside right-to-left text: each line in an isolate, LRI
+        for left-to-right or neutral text, RLI for right-to-left text; a right-to-left
+        sentence is left as it is (``bot.bidi.isolate``). Unchanged in other locales."""
+        return bidi.isolate(text) if self.is_rtl and text else text
+
+    def layout(self, text: str) -> str:
+        """A whole message as it is sent: in right-to-left locales, every line that holds
+        right-to-left text starts right to left (``bot.bidi.rtl_lines``)."""
+        return bidi.rtl_lines(text) if self.is_rtl else text
+
+    def arrow(self, text: str) -> str:
+        """Arrows in code-built labels point the reader's way (▶ becomes ◀ in RTL)."""
+        return bidi.mirror_arrows(text) if self.is_rtl else text
+
+    def digits(self, text: str) -> str:
+        """``text`` with its ASCII digits written in the locale's own digits."""
+        native = native_digits(self.locale)
+        return text if native == DIGITS["latn"] else text.translate(
+            str.maketrans(DIGITS["latn"], native))
 
     def _(self, message: str, **values: object) -> str:
         """Translate an HTML message and format its named placeholders (values escaped)."""
@@ -130,19 +180,26 @@ class Translator:
         return self._fmt(self._catalog.ngettext(singular, plural, n), False, values)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self._babel)
+        return self.digits(format_decimal(value, locale=self._babel,
+                                          numbering_system="default"))
 
     def percent(self, value: float) -> str:
-        return format_percent(value, locale=self._babel)
+        return self.digits(format_percent(value, locale=self._babel,
+                                          numbering_system="default"))
 
-    def date(self, value: date, fmt: str = "medium") -> str:
-        return format_date(value, format=fmt, locale=self._babel)
+    def date(self, value: date, fmt: str = "long") -> str:
+        return self.digits(format_date(value, format=fmt, locale=self._babel))
 
     def time(self, value: time | datetime, fmt: str = "short") -> str:
-        return format_time(value, format=fmt, locale=self._babel)
+        return self.digits(format_time(value, format=fmt, locale=self._babel))
 
-    def datetime(self, value: datetime, fmt: str = "medium") -> str:
-        return format_datetime(value, format=fmt, locale=self._babel)
+    def clock(self, value: time | str) -> str:
+        """A time of day as ``HH:MM`` (24 hours) in the locale's digits: ``۰۸:۳۰``."""
+        text = value if isinstance(value, str) else value.strftime("%H:%M")
+        return self.digits(text)
+
+    def datetime(self, value: datetime, fmt: str = "long") -> str:
+        return self.digits(format_datetime(value, format=fmt, locale=self._babel))
 
 
 def compile_po(po_path: Path, locale: str) -> _gettext.GNUTranslations:

@@ -7,7 +7,9 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.countries import COURSE_COUNTRIES, OTHER
 from bot.sandbox import Call, FakeBotAPI, UpdateFactory, to_update
+from bot.ui import callbacks as cb
 
 
 @dataclass
@@ -79,9 +81,20 @@ class Chat:
         answers = [c for c in self.calls if c.method == "answerCallbackQuery"]
         return answers[-1] if answers else None
 
-    async def onboard(self, language: str = "English", country: int = 0) -> None:
+    async def onboard(self, language: str = "English", country: int | str = 0) -> None:
         """/start, choose the language, the country, accept the privacy notice."""
         await self.send("/start")
         await self.press(language)
-        await self.press(country)
+        # ``country``: a button label, or the index in COURSE_COUNTRIES (one past the end:
+        # another country), pressed by its data: right-to-left locales send rows reversed
+        if isinstance(country, str):
+            await self.press(country)
+            await self.press(0)
+            return
+        codes = [*COURSE_COUNTRIES, OTHER]
+        call = self._with_buttons()
+        flat = [b for row in call.buttons for b in row]
+        index = next(i for i, b in enumerate(flat)
+                     if b.get("callback_data") == cb.COUNTRY.pack(code=codes[country]))
+        await self.press(index)
         await self.press(0)

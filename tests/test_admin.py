@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import ADMIN_ID, app_over, load_content
 from harness import Chat
@@ -64,6 +66,9 @@ async def test_reload_serves_changed_content_and_old_buttons_are_friendly(admin_
     module_file.write_text(text.replace(f"id: {lesson.id}\n", "id: renamed-lesson\n", 1)
                            .replace(f"title: {lesson.title.source}\n",
                                     "title: A renamed lesson\n", 1))
+    for card_file in (own_content.content_dir / "reference").glob("*.yaml"):  # links to it
+        card_file.write_text(re.sub(rf"(?<![\w-]){lesson.id}(?![\w-])", "renamed-lesson",
+                                    card_file.read_text()))
     await admin.send("/reload")
     assert "Content reloaded" in admin.last.text
     await officer.press_data(f"les:{lesson.id}:2")  # a button from before the change

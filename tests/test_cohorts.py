@@ -120,7 +120,8 @@ async def test_rename_rotate_close_and_remove_member(app, chat_factory):
     await trainer.send("x" * 65)
     assert "1 to 64 characters" in trainer.last.text
 
-    await trainer.press("Back")
+    await trainer.press("Cancel")  # back to the list
+    await trainer.press("Almaty June")
     await trainer.press("New invite link")
     await trainer.press("Yes, make a new link")
     new = invite_payload(trainer.last.text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -56,8 +57,10 @@ def test_log_records_are_redacted(caplog):
         except RuntimeError:
             logger.exception("boom")
         logger.info("other token 987654321:%s", "B" * 35)
+        logger.info("GET https://api.telegram.org/bot987654321:%s/getMe", "C" * 35)
     assert TOKEN not in caplog.text
     assert "B" * 35 not in caplog.text
+    assert "C" * 35 not in caplog.text, "a token of the right shape inside a URL"
     assert "***" in caplog.text
 
 
@@ -71,3 +74,26 @@ def test_self_hosted_api_server_serves_files_too(tmp_path):
     app = build_application(s, reminder_ticker=False)
     assert app.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
     assert app.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{TOKEN}"
+
+
+def test_webhook_without_secret_gets_a_strong_random_one(tmp_path):
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.org/hook"}
+    first = load_settings(env, env_file=tmp_path / "none")
+    second = load_settings(env, env_file=tmp_path / "none")
+    secret = first.webhook_secret.value
+    assert first.webhook_secret_generated
+    assert len(secret) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", secret)
+    assert secret != second.webhook_secret.value, "a fresh secret each start"
+    assert secret in first.secrets, "the generated secret is redacted from the logs"
+    given = load_settings({**env, "WEBHOOK_SECRET": "mine_123"}, env_file=tmp_path / "none")
+    assert given.webhook_secret.value == "mine_123" and not given.webhook_secret_generated
+    polling = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=tmp_path / "none")
+    assert not polling.webhook_secret and not polling.webhook_secret_generated
+
+
+@pytest.mark.parametrize("secret", ["has space", "semi;colon", "é", "x" * 257])
+def test_a_webhook_secret_telegram_would_refuse_is_a_config_error(tmp_path, secret):
+    with pytest.raises(ConfigError) as info:
+        load_settings({"WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": secret},
+                      env_file=tmp_path / "none")
+    assert "WEBHOOK_SECRET" in str(info.value) and secret not in str(info.value)

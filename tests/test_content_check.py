@@ -24,14 +24,14 @@ summary: One sentence.
 lessons:
   - id: demo-one
     title: The first lesson
-    sources: ["A source"]
+    sources: [a-source]
     cards:
       - |
         <b>Heading</b>
         Plain words &amp; more.
       - Second card.
     quiz:
-{quiz}
+{quiz}review: []
 """
 ITEM = """\
       - id: demo-q{n}
@@ -41,7 +41,7 @@ ITEM = """\
             correct: true
           - text: That one
         explanation: Because.
-        sources: ["A source"]
+        sources: [a-source]
 """
 
 
@@ -53,6 +53,8 @@ def _tree(tmp_path, module: str | None = None, extra: dict[str, str] | None = No
                                       "locales: [en, ru]\ncomplete_locales: []\n")
     quiz = "".join(ITEM.format(n=n) for n in (1, 2))
     (root / "modules" / "01-demo.yaml").write_text(module or MODULE.format(quiz=quiz))
+    (root / "sources.yaml").write_text("sources:\n  - id: a-source\n    publisher: A publisher\n"
+                                       "    title: A document\n    year: 2020\n")
     for name, text in (extra or {}).items():
         (root / name).write_text(text)
     return root

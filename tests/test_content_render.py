@@ -1,7 +1,8 @@
 """Every screen of the shipped course, in every locale, fits Telegram's limits.
 
 Exhaustive rather than sampled: every card of every lesson, every lesson list, and every
-quiz question, rendered by the real Application in each of the eleven locales.
+quiz question and answer, rendered by the real Application in each of the eleven locales, each
+with a way back to the main menu (tests/test_way_back.py crawls every other screen).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class _Checker(HTMLParser):
 
 
 def check_message(call):
+    """Telegram's limits, and a way back: every one of these screens has the main menu."""
+    assert "menu:home" in call.callback_data(), f"no way back from {call.text[:60]!r}"
     checker = _Checker()
     checker.feed(call.text)
     checker.close()
@@ -86,7 +89,7 @@ async def test_every_quiz_question_fits_in_every_locale(app, chat_factory, conte
         if chat.last.callback_data()[0].startswith("qt:"):  # several answers: pick, submit
             await chat.press(0)
             check_message(chat.last)
-            await chat.press(-1)
+            await chat.press(-2)  # Submit (the last row is the main menu)
         else:
             await chat.press(0)
         check_message(chat.last)  # the answer with its explanation

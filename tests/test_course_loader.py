@@ -73,7 +73,7 @@ def test_small_course_model():
     assert (lesson.cards[1].file, lesson.cards[1].line) == (ALPHA, 13)
     item = course.quiz_item("alpha-one-1")
     assert (item.module_id, item.lesson_id, item.sources) == ("alpha", "alpha-one",
-                                                              ("Alpha source",))
+                                                              ("alpha-source",))
     assert [(o.text.source, o.correct) for o in item.options] == [
         ("This one", True), ("That one", False), ("No", False)]
     assert item.options[2].text.ctx == "quiz:alpha-one-1:option:3"
@@ -131,7 +131,7 @@ BAD: dict[str, tuple[str, str, str, str, str | None]] = {
     "yaml syntax error": (ALPHA, "question: Which one is right?",
                           "question: Which: one: is right?",
                           "YAML syntax error: mapping values are not allowed here", None),
-    "missing required key": (ALPHA, '    sources: ["Alpha source"]\n    cards:\n      - Only',
+    "missing required key": (ALPHA, '    sources: [alpha-source]\n    cards:\n      - Only',
                              "    cards:\n      - Only",
                              "lesson: the required key 'sources' is missing", "- id: alpha-two"),
     "unknown key": (BETA, "summary: What beta is about.", "summary: x\nsumary: y",
@@ -181,7 +181,7 @@ BAD: dict[str, tuple[str, str, str, str, str | None]] = {
                    "quiz item 'beta-one-1' has 1 options; 2 to 6 are allowed", "{text: Yes"),
     "not a boolean": (BETA, "{text: Right, correct: true}", "{text: Right, correct: maybe}",
                       "correct must be true or false", None),
-    "no sources": (BETA, 'Beta explanation two.\n        sources: ["Beta source"]',
+    "no sources": (BETA, 'Beta explanation two.\n        sources: [beta-source]',
                    "Beta explanation two.\n        sources: []",
                    "quiz item 'beta-one-2' names no sources", "sources: []"),
     "bad service": (EMERGENCY, "service: police", "service: fire",
@@ -216,7 +216,8 @@ def test_too_few_quiz_items(tmp_path):
     content = copy_small(tmp_path)
     path = content.parent / BETA
     lines = path.read_text().splitlines(keepends=True)
-    path.write_text("".join(lines[:line_of(content, BETA, "- id: beta-one-2") - 1]))
+    path.write_text("".join(lines[:line_of(content, BETA, "- id: beta-one-2") - 1]) +
+                    "review: []\n")
     _, problems = check_tree(content)
     assert [str(p) for p in problems] == [
         f"{BETA}:{line_of(content, BETA, '- id: beta-one-1')}: lesson 'beta-one' has 1 quiz "
@@ -320,8 +321,8 @@ def test_visible_length_counts_entities_once_and_skips_tags():
 
 def test_a_quiz_item_names_the_card_it_tests(tmp_path):
     content = copy_small(tmp_path)
-    edit(content, ALPHA, '''        sources: ["Alpha source"]
-      - id: alpha-one-2''', '''        sources: ["Alpha source"]
+    edit(content, ALPHA, '''        sources: [alpha-source]
+      - id: alpha-one-2''', '''        sources: [alpha-source]
         card: 2
       - id: alpha-one-2''')
     course = load_course(content)
@@ -331,8 +332,8 @@ def test_a_quiz_item_names_the_card_it_tests(tmp_path):
 
 def test_a_quiz_item_naming_a_card_its_lesson_lacks(tmp_path):
     content = copy_small(tmp_path)
-    edit(content, ALPHA, '''        sources: ["Alpha source"]
-      - id: alpha-one-2''', '''        sources: ["Alpha source"]
+    edit(content, ALPHA, '''        sources: [alpha-source]
+      - id: alpha-one-2''', '''        sources: [alpha-source]
         card: 9
       - id: alpha-one-2''')
     _, problems = check_tree(content)

@@ -11,6 +11,7 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.demo import plain
 from bot.handlers.common import menu_text
+from bot.i18n import RTL_LOCALES
 
 
 def _demo(tmp_path, lines: list[str], *args: str) -> subprocess.CompletedProcess:
@@ -28,8 +29,10 @@ class _Ctx:
 
 @pytest.mark.parametrize("lang", ["ru", "ps"])
 def test_demo_completes_onboarding_in_the_users_language(tmp_path, catalogs, lang):
-    # /start, the suggested language (first button), the first country, accept privacy
-    result = _demo(tmp_path, ["/start", "1", "1", "1"], "--lang", lang)
+    # /start, the suggested language (first in reading order: the first button, or the
+    # second in a right-to-left locale, whose rows are sent reversed), a country, accept
+    suggested = "2" if lang in RTL_LOCALES else "1"
+    result = _demo(tmp_path, ["/start", suggested, "1", "1"], "--lang", lang)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "[1] " in out and "bot (edited):" in out
@@ -50,6 +53,25 @@ def test_demo_keeps_its_state_between_runs(tmp_path):
     again = _demo(tmp_path, ["/start"], "--lang", "en")
     assert "Main menu" in again.stdout
 
+
+def test_fresh_demo_behaves_the_same_on_every_run(tmp_path):
+    """The README's piped example, twice: with --fresh both runs start from nothing, and the
+    state in DATABASE_PATH is neither read nor written."""
+    lines = ["/start", "1", "1", "1"]
+    first = _demo(tmp_path, lines, "--lang", "ps", "--fresh")
+    second = _demo(tmp_path, lines, "--lang", "ps", "--fresh")
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert "[11] " in first.stdout  # the language question: a new user both times
+    assert not (tmp_path / "demo.sqlite3").exists()
+
+
+def test_demo_presses_buttons_numbered_in_any_script(tmp_path):
+    result = _demo(tmp_path, ["/start", "۲", "²"], "--lang", "en", "--fresh")
+    assert result.returncode == 0, result.stderr
+    assert "Русский" in result.stdout.split("bot (edited)", 1)[0]  # the first message
+    assert "bot (edited)" in result.stdout  # ۲ (Persian 2) pressed the second language
+    assert "Traceback" not in result.stderr  # ² is no number: sent as text
 
 
 def test_unusable_database_path_is_a_clear_startup_error(tmp_path):

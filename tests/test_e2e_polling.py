@@ -169,6 +169,9 @@ def test_polling_onboarding_in_russian_and_clean_exit(api: FakeApiServer, tmp_pa
     secret = TOKEN.split(":", 1)[1]
     for stream in (stdout, stderr):
         assert TOKEN not in stream and secret not in stream, "the token leaked into the output"
+        # LOG_LEVEL=DEBUG: PTB logs whole updates and API calls, aiosqlite SQL parameters
+        assert "Айгуль" not in stream and str(USER_ID) not in stream, "officer data logged"
+    assert "Processing update" in stderr, "the run logged at DEBUG"
     assert api.tokens_seen() == {TOKEN}, "the bot used the token it was given, and only that"
     methods = {c.method for c in api.calls}
     assert {"getMe", "deleteWebhook", "setMyCommands", "getUpdates"} <= methods

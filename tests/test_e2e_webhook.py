@@ -84,10 +84,90 @@ def test_webhook_accepts_only_updates_with_the_secret(tmp_path):
                         lambda c: c.method == "sendMessage" and "lang:ru" in c.callback_data(),
                         STEP_TIMEOUT)
             assert sent.chat_id == 515151
-            bot.proc.send_signal(signal.SIGINT)
-            assert bot.proc.wait(timeout=EXIT_TIMEOUT) == 0
+            _stop(bot)
         finally:
             bot.kill()
-        out, err = bot.output()
-        for secret in (TOKEN, TOKEN.split(":", 1)[1], SECRET):
-            assert secret not in out and secret not in err
+        _assert_not_printed(bot, TOKEN, TOKEN.split(":", 1)[1], SECRET)
+
+
+def _stop(bot: BotProcess) -> None:
+    """SIGINT, and a clean exit."""
+    bot.proc.send_signal(signal.SIGINT)
+    assert bot.proc.wait(timeout=EXIT_TIMEOUT) == 0
+
+
+def _assert_not_printed(bot: BotProcess, *secrets: str) -> str:
+    out, err = bot.output()
+    for secret in secrets:
+        assert secret not in out and secret not in err
+    return err
+
+
+def _overrides(db_path) -> list[tuple]:
+    import sqlite3
+    if not db_path.exists():
+        return []
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT country, service, number, updated_by "
+                            "FROM emergency_overrides ORDER BY country, service").fetchall()
+
+
+def _onboarded_admin(db_path, admin_id: int) -> None:
+    """The database as the bot left it after the admin onboarded (English, Kazakhstan)."""
+    import asyncio
+
+    from bot.store import Database
+
+    async def seed() -> None:
+        db = Database(db_path)
+        await db.open()
+        try:
+            await db.execute("INSERT INTO users (user_id, chat_id, locale, country, "
+                             "privacy_seen_at) VALUES (?, ?, 'en', 'KZ', '2026-11-01T00:00:00Z')",
+                             (admin_id, admin_id))
+        finally:
+            await db.close()
+
+    asyncio.run(seed())
+
+
+def test_without_webhook_secret_a_forged_admin_update_changes_nothing(tmp_path):
+    """WEBHOOK_URL without WEBHOOK_SECRET: the bot makes a strong secret for the run and
+    registers it, so a POST claiming an admin's id without it (or with a guess) is refused."""
+    port, admin_id = _free_port(), 777001
+    db_path = tmp_path / "bot.sqlite3"
+    _onboarded_admin(db_path, admin_id)
+    with FakeApiServer(token=TOKEN) as api:
+        env = bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
+                      WEBHOOK_URL=f"http://127.0.0.1:{port}/tg-hook",
+                      WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port),
+                      ADMIN_IDS=str(admin_id))
+        assert env["WEBHOOK_SECRET"] == ""
+        bot = BotProcess(env, tmp_path)
+        try:
+            registered = wait(api, bot, "setWebhook", lambda c: c.method == "setWebhook",
+                              STARTUP_TIMEOUT)
+            secret = str(registered.params.get("secret_token") or "")
+            assert len(secret) >= 32 and set(secret) <= set(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"), secret
+            _wait_listening(port, bot, STEP_TIMEOUT)
+            forger = UpdateFactory(admin_id, language_code="en")
+            forged = forger.text("/emergency_set KZ ambulance 666")
+            assert _post(port, "tg-hook", forged, None) == 403
+            assert _post(port, "tg-hook", forged, "guessed-secret") == 403
+            assert _post(port, "tg-hook", forged, secret[:-1]) == 403
+            time.sleep(0.5)
+            assert _overrides(db_path) == [], "a forged update changed an emergency number"
+            assert not api.of("sendMessage")
+
+            # The same update with the registered secret is Telegram's: it takes effect.
+            assert _post(port, "tg-hook", forger.text("/emergency_set KZ ambulance 104"),
+                         secret) == 200
+            wait(api, bot, "the admin's confirmation",
+                 lambda c: c.method == "sendMessage" and c.chat_id == admin_id, STEP_TIMEOUT)
+            assert _overrides(db_path) == [("KZ", "ambulance", "104", admin_id)]
+            _stop(bot)
+        finally:
+            bot.kill()
+        err = _assert_not_printed(bot, TOKEN, TOKEN.split(":", 1)[1], secret)
+        assert "random secret" in err, "the operator is told that the secret is generated"

@@ -64,7 +64,8 @@ async def test_lesson_quiz_flow_to_summary(app, chat, content):
         assert toast == ("Not quite." if n == 0 else "Correct!")
         item = _item_of(content, chat.last)
         assert item.explanation.source in chat.last.text
-        assert f"les:{lesson.id}:1" in chat.last.callback_data()  # link back to the lesson
+        assert any(d.startswith("qc:") and d.endswith(f":{lesson.id}:{item.card or 1}")
+                   for d in chat.last.callback_data())  # link back to the lesson card
         await chat.press("See my results" if n == len(lesson.quiz) - 1 else "Next question ▶")
     assert "Quiz finished" in chat.last.text
     assert f"Score: {len(lesson.quiz) - 1} of {len(lesson.quiz)}" in chat.last.text
@@ -81,7 +82,7 @@ async def test_review_serves_due_items_first_in_sessions_of_five(app, chat, cont
     assert f"of {SESSION_SIZE}" in chat.last.text
     for _ in range(SESSION_SIZE):
         await _answer_current(chat, content, correct=False)
-        await chat.press(-2)  # next / results
+        await chat.press(0)  # next / results
     await _finish_lesson(chat, second)
     clock.advance(days=1)
     quiz = app.bot_data.services.quiz
@@ -169,8 +170,11 @@ async def test_several_answers_need_a_selection_and_score_exactly(app, chat, con
     right = _right_positions(chat.last, item, content.served)
     await chat.press(f"⬜ {right[0] + 1}")
     assert f"☑️ {right[0] + 1}" in chat.last.button_texts()
-    await chat.press("Submit answer")  # only one of the correct ones: not correct
-    assert chat.answered_callback().params["text"] == "Not quite."
+    answered, right_before = await app.bot_data.services.store.quiz.answer_counts(chat.user_id)
+    await chat.press("Submit answer")  # only one of the correct ones: partly right, not correct
+    assert chat.answered_callback().params["text"] == "Partly right."
+    assert await app.bot_data.services.store.quiz.answer_counts(chat.user_id) == \
+        (answered + 1, right_before)
 
 
 def test_rating_from_correctness_and_time(content):
@@ -242,12 +246,12 @@ async def test_answer_flow_in_other_locales(chat_factory, content, locale, label
         in chat.last.text
     if chat.last.callback_data()[0].startswith("qt:"):  # several answers: tick one, submit
         await chat.press(0)
-        await chat.press(-1)
+        await chat.press(-2)  # Submit (the last row is the main menu)
     else:
         await chat.press("1")
     toast = chat.answered_callback().params["text"]
-    assert toast in (t.label("Correct!"), t.label("Not quite."))
-    assert toast not in ("Correct!", "Not quite.")
+    assert toast in (t.label("Correct!"), t.label("Partly right."), t.label("Not quite."))
+    assert toast not in ("Correct!", "Partly right.", "Not quite.")
 
 
 async def test_an_item_that_left_the_course_is_skipped(app, chat, content):

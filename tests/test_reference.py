@@ -10,8 +10,8 @@ from babel.dates import format_date
 from conftest import ADMIN_ID
 from harness import Chat
 
+from bot.bidi import LRI, PDI
 from bot.countries import COURSE_COUNTRIES, country_name
-from bot.i18n import FSI, PDI
 from bot.sandbox import UpdateFactory
 from bot.ui import callbacks as cb
 
@@ -128,9 +128,9 @@ async def test_emergency_card_for_the_officers_country(chat, content):
     text = chat.last.text
     assert country_name("KZ", "en") in text
     for entry in content.course.emergency.countries["KZ"]:
-        assert f"<b>{entry.number}</b>" in text
+        assert f"<code>{entry.number}</code>" in text
     checked = content.course.emergency.checked_on
-    assert format_date(checked, "medium", locale="en") in text
+    assert format_date(checked, "long", locale="en") in text
     assert "Police" in text and "Ambulance" in text
 
 
@@ -139,7 +139,7 @@ async def test_emergency_card_in_russian_has_a_russian_date(chat_factory, conten
     await chat.onboard(language="Русский", country=KZ)
     await chat.send("/emergency")
     checked = content.course.emergency.checked_on
-    assert format_date(checked, "medium", locale="ru") in chat.last.text
+    assert format_date(checked, "long", locale="ru") in chat.last.text
     assert country_name("KZ", "ru") in chat.last.text
 
 
@@ -148,7 +148,7 @@ async def test_unverified_numbers_are_marked(chat, content):
     await chat.onboard(country=AF)
     await chat.press("Reference")
     await chat.press("Emergency numbers")
-    line = next(x for x in chat.last.text.split("\n") if f"<b>{unverified.number}</b>" in x)
+    line = next(x for x in chat.last.text.split("\n") if f"<code>{unverified.number}</code>" in x)
     assert "not verified" in line
 
 
@@ -156,7 +156,8 @@ async def test_numbers_in_rtl_text_are_isolated(chat_factory):
     chat = chat_factory(7304, "fa-AF")
     await chat.onboard(language="دری", country=AF)
     await chat.send("/emergency")
-    assert f"{FSI}119{PDI}" in chat.last.text
+    # the number copies into a dialler as typed (<code>, Latin digits), in its own isolate
+    assert f"{LRI}<code>119</code>{PDI}" in chat.last.text
     assert re.search("[\u0600-\u06ff]", chat.last.text)
 
 
@@ -187,7 +188,7 @@ async def test_admin_corrects_a_number_and_the_audit_log_records_it(app, chat_fa
     officer = chat_factory(7305)
     await officer.onboard(country=KZ)
     await officer.send("/emergency")
-    assert "<b>104</b>" in officer.last.text and "<b>103</b>" not in officer.last.text
+    assert "<code>104</code>" in officer.last.text and "<code>103</code>" not in officer.last.text
     assert "Corrected by an administrator" in officer.last.text
     rescue = next(x for x in officer.last.text.split("\n") if "911" in x)
     assert "not verified" in rescue
@@ -228,3 +229,17 @@ def test_checked_on_is_a_date(content):
 async def test_search_and_emergency_are_published_commands(app, fake):
     published = [c["command"] for c in fake.of("setMyCommands")[0].params["commands"]]
     assert {"search", "emergency"} <= set(published)
+
+
+async def test_a_mobile_form_and_the_status_of_each_number_are_shown(chat_factory):
+    turkmen = chat_factory(7311)
+    await turkmen.onboard(country=COURSE_COUNTRIES.index("TM"))
+    await turkmen.send("/emergency")
+    lines = turkmen.last.text.split("\n")
+    ambulance = next(x for x in lines if "<code>03</code>" in x)
+    assert "(from a mobile phone: <code>003</code>; not verified: check it locally)" in ambulance
+    assert "not verified" in next(x for x in lines if "<code>02</code>" in x)
+    uzbek = chat_factory(7312, "ru")
+    await uzbek.onboard(language="Русский", country=COURSE_COUNTRIES.index("UZ"))
+    await uzbek.send("/emergency")
+    assert "<code>112</code>" in uzbek.last.text and "не проверен" not in uzbek.last.text

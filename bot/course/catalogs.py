@@ -6,6 +6,11 @@ checks as the English. When the English changes, the old translation no longer m
 is counted as stale and the officer sees the English, marked as a fallback, until a
 translator updates it. Machine drafts carry the custom ``draft`` flag (``#, draft``) until a
 reviewer removes it; they are served, and counted.
+
+An entry flagged ``fallback`` (``#, fallback``, msgstr empty) says the English is meant to be
+shown in that locale (a drug name, an acronym, a keyword list that is English on purpose): it
+counts as done, never as missing, and the officer sees the English with no "not yet
+translated" note. Like a translation, the flag holds only while the English is unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from bot.course.reader import LIMITS, labelled, relative_name, text_problems
 
 DOMAIN = "content"
 DRAFT = "draft"
+FALLBACK = "fallback"
 
 
 class State(Enum):
@@ -31,6 +37,7 @@ class State(Enum):
     STALE = "stale"  # an entry for the context, but fuzzy or for older English
     INVALID = "invalid"  # current, but breaks the markup or length rules: treated as missing
     MISSING = "missing"
+    FALLBACK = "fallback"  # flagged: the English is meant to be shown
 
 
 @dataclass(frozen=True)
@@ -40,10 +47,13 @@ class Coverage:
     draft: int  # translated, but machine-drafted and not yet reviewed
     stale: int
     missing: int  # no usable translation (invalid ones included)
+    fallback: int = 0  # flagged to show the English on purpose: done, not missing
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.translated / self.total if self.total else 100.0
+        """Done: translated, or deliberately English."""
+        done = self.translated + self.fallback
+        return 100.0 * done / self.total if self.total else 100.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class Entry:
     draft: bool
     line: int
     problems: tuple[str, ...]  # markup/length problems of the translation
+    fallback: bool = False  # flagged: show the English on purpose
 
 
 class ContentCatalogs:
@@ -98,12 +109,16 @@ class ContentCatalogs:
             problems = tuple(text_problems(m.string, parts[2])) \
                 if m.string and len(parts) >= 3 and parts[2] in LIMITS else ()
             out.setdefault(m.context, []).append(
-                Entry(m.id, m.string, m.fuzzy, DRAFT in m.flags, m.lineno or 0, problems))
+                Entry(m.id, m.string, m.fuzzy, DRAFT in m.flags, m.lineno or 0, problems,
+                      FALLBACK in m.flags))
         return out
 
     def state(self, locale: str, text: Text) -> tuple[State, Entry | None]:
         """How ``text`` stands in ``locale``, with the entry that decides it."""
         entries = self.entries.get(locale, {}).get(text.ctx, [])
+        for entry in entries:
+            if entry.msgid == text.source and entry.fallback and not entry.fuzzy:
+                return State.FALLBACK, entry
         for entry in entries:
             if entry.msgid == text.source and entry.string and not entry.fuzzy:
                 return (State.INVALID if entry.problems else State.TRANSLATED), entry
@@ -120,7 +135,7 @@ class ContentCatalogs:
         state, entry = self.state(locale, text)
         if state is State.TRANSLATED and entry is not None:
             return entry.string, False
-        return text.source, True
+        return text.source, state is not State.FALLBACK
 
     def coverage(self, course: Course, locales: Iterable[str] | None = None
                  ) -> dict[str, Coverage]:
@@ -139,7 +154,8 @@ class ContentCatalogs:
                 draft += state is State.TRANSLATED and entry is not None and entry.draft
             out[locale] = Coverage(len(texts), counts[State.TRANSLATED], draft,
                                    counts[State.STALE],
-                                   counts[State.MISSING] + counts[State.INVALID])
+                                   counts[State.MISSING] + counts[State.INVALID],
+                                   counts[State.FALLBACK])
         return out
 
     def problems(self, course: Course, complete_locales: Iterable[str] | None = None

@@ -2,15 +2,20 @@
 
     python -m bot.course.check [CONTENT_DIR [LOCALES_DIR]]   # defaults: ./content ./locales
     python -m bot content check                              # the same, with the bot's settings
+    python -m bot content check --locale ps                  # one locale, for its translators
+    python -m bot content check --strict                     # every locale must be complete
 
 Problems print as ``file:line: message``, then a table per locale: translated/total, %,
 draft (machine-drafted, not yet reviewed), stale (fuzzy or for older English), missing. The
-bot runs the same check at start-up and on reload, and refuses content that fails it.
+bot runs the same check at start-up and on reload, and refuses content that fails it. The
+translation quality checks (``bot.course.quality``: placeholders, tags, lengths, language,
+digits, glossary) run here only, over both gettext domains (``bot.course.locale_report``).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,10 +78,33 @@ def main(argv: list[str] | None = None) -> int:
         description="Validate the course and report translation coverage.")
     parser.add_argument("content_dir", nargs="?", type=Path, default=PROJECT_ROOT / "content")
     parser.add_argument("locales_dir", nargs="?", type=Path, default=PROJECT_ROOT / "locales")
+    parser.add_argument("--locale", help="report on this locale alone: what is missing, "
+                        "stale, fallback or flagged, in the course and the interface")
+    parser.add_argument("--strict", action="store_true", help="a missing or stale string is "
+                        "an error in every locale checked, unless flagged fallback")
     args = parser.parse_args(argv)
     report = check(args.content_dir, args.locales_dir)
-    print(format_report(report))
-    return 1 if report.errors else 0
+    from bot.course import locale_report
+    settings = report.course.settings if report.course else None
+    translated = [loc for loc in (settings.locales if settings else ())
+                  if loc != settings.source_locale]
+    if args.locale is not None and args.locale not in translated:
+        parser.error(f"--locale: one of {', '.join(translated)}")
+    chosen = [args.locale] if args.locale else translated
+    extra = locale_report.extra_problems(report, args.locales_dir, chosen, args.strict)
+    if args.locale:
+        print(locale_report.for_locale(report, args.locales_dir, args.locale, extra))
+        failing = [p for p in [*report.errors, *errors(extra)]
+                   if p.file.startswith(f"locales/{args.locale}/") or
+                   not p.file.startswith("locales/")]
+        return 1 if failing else 0
+    shown = dataclasses.replace(report, problems=report.problems + extra)
+    text = format_report(shown)
+    table = locale_report.messages_table(args.locales_dir, chosen)
+    head, _, tail = text.rpartition("\n\n")
+    print("\n".join([head, *table, *(["", locale_report.note()] if locale_report.note()
+                                     else []), "", tail]))
+    return 1 if shown.errors else 0
 
 
 if __name__ == "__main__":

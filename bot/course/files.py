@@ -21,11 +21,14 @@ from bot.course.model import (
     QuizItem,
     QuizOption,
     ReferenceCard,
+    Review,
     Settings,
+    Source,
 )
 from bot.course.reader import Reader
 
 SERVICES = frozenset({"general", "police", "ambulance", "rescue"})
+REVIEW_AREAS = ("health", "legal")
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MIN_CARDS, MAX_CARDS = 1, 6  # more than MAX_CARDS is a warning: a lesson is a minute's read
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -67,10 +70,11 @@ def read_settings(r: Reader, node: yaml.Node | None) -> Settings:
 
 
 def read_module(r: Reader, node: yaml.Node | None, settings: Settings) -> Module | None:
-    fields = r.mapping(node, "module", {"id", "title", "summary", "lessons"})
+    fields = r.mapping(node, "module", {"id", "title", "summary", "review", "lessons"})
     if fields is None:
         return None
     module_id = r.new_id(fields.get("id"), "module")
+    review = _review(r, fields.get("review"), f"module '{module_id}'")
     ctx = _ctx("module", module_id)
     title = r.text(fields.get("title"), ctx("title"), "title")
     summary = r.text(fields.get("summary"), ctx("summary"), "summary")
@@ -78,16 +82,39 @@ def read_module(r: Reader, node: yaml.Node | None, settings: Settings) -> Module
     if "lessons" in fields and not lesson_nodes:
         r.error(fields["lessons"], f"module '{module_id}' has no lessons")
     lessons = [_lesson(r, n, module_id or "?", settings) for n in lesson_nodes]
-    if module_id is None or title is None or summary is None or None in lessons:
+    if module_id is None or title is None or summary is None or None in lessons or \
+            review is None:
         return None
-    return Module(module_id, title, summary, tuple(lessons))  # type: ignore[arg-type]
+    return Module(module_id, title, summary, tuple(lessons), review)  # type: ignore[arg-type]
 
 
 def _sources(r: Reader, fields: dict[str, yaml.Node], owner: str) -> tuple[str, ...]:
-    sources = r.strings(fields.get("sources"), "sources")
+    """Bibliography ids (``content/sources.yaml``), resolved by the loader's cross-check."""
+    sources = r.want(fields.get("sources"), "source", owner)
     if "sources" in fields and not sources:
         r.error(fields["sources"], f"{owner} names no sources; at least one is needed")
     return sources
+
+
+def _review(r: Reader, node: yaml.Node | None, owner: str) -> tuple[Review, ...] | None:
+    """Sign-offs by qualified reviewers: ``[]`` until someone reviews the module."""
+    reviews: list[Review | None] = []
+    for item in r.seq(node, "review"):
+        fields = r.mapping(item, "review", {"by", "area", "on"})
+        if fields is None:
+            reviews.append(None)
+            continue
+        by = r.string(fields.get("by"), "by")
+        area = r.string(fields.get("area"), "area")
+        if area is not None and area not in REVIEW_AREAS:
+            r.error(fields["area"], f"{owner}: review area must be one of "
+                                    f"{', '.join(REVIEW_AREAS)}")
+            area = None
+        on = r.day(fields["on"], "review date (on)") if "on" in fields else None
+        reviews.append(Review(by, area, on) if by and area and on else None)
+    if None in reviews:
+        return None
+    return tuple(reviews)  # type: ignore[arg-type]
 
 
 def _lesson(r: Reader, node: yaml.Node, module_id: str, settings: Settings) -> Lesson | None:
@@ -202,7 +229,10 @@ def _reference_card(r: Reader, node: yaml.Node, topic: str) -> ReferenceCard | N
     return ReferenceCard(card_id, topic, title, body, keywords, lessons, sources, sensitive)
 
 
-def read_emergency(r: Reader, node: yaml.Node | None) -> Emergency | None:
+def read_emergency(r: Reader, node: yaml.Node | None,
+                   sources: dict[str, Source] | None = None) -> Emergency | None:
+    """The numbers per country. With the bibliography at hand, a verified number's source
+    must be a document (an unknown id is left to the loader's cross-check)."""
     fields = r.mapping(node, "emergency.yaml", {"checked_on", "countries"}, {"source"})
     if fields is None:
         return None
@@ -224,7 +254,8 @@ def read_emergency(r: Reader, node: yaml.Node | None) -> Emergency | None:
             complete = False
         elif code in countries:
             r.error(key_node, f"country {code} appears twice")
-        numbers = [_number(r, n, code) for n in r.seq(value, f"numbers of {code}")]
+        numbers = [_number(r, n, code, sources or {})
+                   for n in r.seq(value, f"numbers of {code}")]
         complete = complete and None not in numbers
         countries.setdefault(code, tuple(n for n in numbers if n is not None))
     if checked is None or not complete:
@@ -232,8 +263,10 @@ def read_emergency(r: Reader, node: yaml.Node | None) -> Emergency | None:
     return Emergency(checked, source, countries)
 
 
-def _number(r: Reader, node: yaml.Node, code: str) -> EmergencyNumber | None:
-    fields = r.mapping(node, f"number of {code}", {"service", "number"}, {"verified"})
+def _number(r: Reader, node: yaml.Node, code: str, sources: dict[str, Source]
+            ) -> EmergencyNumber | None:
+    fields = r.mapping(node, f"number of {code}", {"service", "number"},
+                       {"verified", "source", "mobile"})
     if fields is None:
         return None
     service = r.string(fields.get("service"), "service")
@@ -241,11 +274,26 @@ def _number(r: Reader, node: yaml.Node, code: str) -> EmergencyNumber | None:
         r.error(fields["service"], f"service '{service}' must be one of "
                                    f"{', '.join(sorted(SERVICES))}")
         service = None
-    number = r.string(fields.get("number"), "number")
-    if number is not None and not _DIGITS.match(number):
-        r.error(fields["number"], f"number '{number}' must be digits only")
-        number = None
+    number = _digits(r, fields.get("number"), "number")
+    mobile = _digits(r, fields["mobile"], "mobile") if "mobile" in fields else None
     verified = r.boolean(fields.get("verified"), "verified")
-    if service is None or number is None:
+    owner = f"number {code} {service or '?'}"
+    named = r.want(fields.get("source"), "source", owner)
+    source = named[0] if named else None
+    if verified and source is None:
+        r.error(node, f"{owner} is marked verified but names no source: mark a number "
+                      "verified only with the official source that confirms it")
+    elif verified and source in sources and not sources[source].is_document:
+        r.error(fields["source"], f"{owner} is marked verified by '{source}', which is not a "
+                                  "document: name the official source that confirms it")
+    if service is None or number is None or ("mobile" in fields and mobile is None):
         return None
-    return EmergencyNumber(service, number, verified)
+    return EmergencyNumber(service, number, verified, source, mobile)
+
+
+def _digits(r: Reader, node: yaml.Node | None, what: str) -> str | None:
+    number = r.string(node, what)
+    if number is not None and not _DIGITS.match(number):
+        r.error(node, f"{what} '{number}' must be digits only")
+        return None
+    return number

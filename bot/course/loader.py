@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.course.bibliography import FILE as BIBLIOGRAPHY
+from bot.course.bibliography import read_sources
 from bot.course.files import read_emergency, read_module, read_reference, read_settings
 from bot.course.model import Course, Settings
 from bot.course.problems import ContentError, Problem, errors
@@ -65,6 +67,14 @@ class _Tree:
         settings_path = self.dir / "course.yaml"
         settings = read_settings(r, self.compose(settings_path)) \
             if settings_path.is_file() else Settings()
+        sources_path = self.dir / BIBLIOGRAPHY
+        sources = None
+        if sources_path.is_file():
+            sources = read_sources(r, self.compose(sources_path))
+        else:
+            r.problems.append(Problem(relative_name(sources_path, self.dir.parent), None,
+                                      "no bibliography: every `sources:` entry names an id "
+                                      "from this file"))
         module_files = sorted((self.dir / "modules").glob("*.yaml"))
         if not module_files:
             r.problems.append(Problem(relative_name(self.dir / "modules", self.dir.parent),
@@ -75,28 +85,39 @@ class _Tree:
         emergency_path = self.dir / "emergency.yaml"
         emergency = None
         if emergency_path.is_file():
-            emergency = read_emergency(r, self.compose(emergency_path))
+            emergency = read_emergency(r, self.compose(emergency_path), sources)
         else:
             r.problems.append(Problem(relative_name(emergency_path, self.dir.parent), None,
                                       "no emergency numbers: the bot will show none",
                                       "warning"))
-        self.cross_check(settings)
+        self.cross_check(settings, sources_path.is_file())
         if errors(r.problems):
             return None
         cards = {card.id: card for found in reference for card in found or ()}
         return Course(tuple(m for m in modules if m is not None), cards, emergency, settings,
-                      self.digest.hexdigest())
+                      self.digest.hexdigest(), sources or {})
 
-    def cross_check(self, settings: Settings) -> None:
+    def cross_check(self, settings: Settings, bibliography: bool) -> None:
         """References between files, and course-wide counts. Skipped while a file does not
-        parse: its ids are unknown, and every reference to them would be a false alarm."""
+        parse: its ids are unknown, and every reference to them would be a false alarm
+        (source ids likewise while there is no bibliography: that one problem is enough)."""
         r = self.reader
         if r.unparsed:
             return
         for ref in r.refs:
+            if ref.kind == "source" and not bibliography:
+                continue
             if ref.target not in r.ids[ref.kind]:
+                where = f" (not in {BIBLIOGRAPHY})" if ref.kind == "source" else ""
                 r.problems.append(Problem(ref.file, ref.line, f"{ref.owner} names {ref.kind} "
-                                          f"'{ref.target}', which does not exist"))
+                                          f"'{ref.target}', which does not exist{where}"))
+        cited = {ref.target for ref in r.refs if ref.kind == "source"}
+        for source_id, where in r.ids["source"].items():
+            if source_id not in cited:
+                file, _, line = where.rpartition(":")
+                r.problems.append(Problem(file, int(line) if line.isdigit() else None,
+                                          f"source '{source_id}' is cited by nothing",
+                                          "warning"))
         count = len(r.ids["reference card"])
         if count < settings.min_reference_cards:
             r.problems.append(Problem(

@@ -48,11 +48,22 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class Review:
+    """A qualified reviewer's sign-off on a module: who, for which area, and when."""
+
+    by: str  # the reviewer's name and qualification
+    area: str  # health | legal
+    on: date
+
+
+@dataclass(frozen=True)
 class Module:
     id: str
     title: Text
     summary: Text
     lessons: tuple[Lesson, ...]
+    #: sign-offs by qualified health or legal reviewers; empty until someone reviews it
+    review: tuple[Review, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,10 +79,32 @@ class ReferenceCard:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One entry of the bibliography (``content/sources.yaml``).
+
+    ``kind`` is ``document`` (a real publication, with its publisher and title) or
+    ``practice``: good practice that no document is claimed to support.
+    """
+
+    id: str
+    kind: str
+    title: str
+    publisher: str = ""
+    year: int | None = None
+    url: str = ""
+
+    @property
+    def is_document(self) -> bool:
+        return self.kind == "document"
+
+
+@dataclass(frozen=True)
 class EmergencyNumber:
     service: str  # general | police | ambulance | rescue
     number: str
     verified: bool
+    source: str | None = None  # a bibliography id: the official source that confirms it
+    mobile: str | None = None  # the number to dial from a mobile phone, where it differs
 
 
 @dataclass(frozen=True)
@@ -97,6 +130,7 @@ class Course:
     emergency: Emergency | None
     settings: Settings
     fingerprint: str
+    sources: dict[str, Source] = field(default_factory=dict)
     lessons: dict[str, Lesson] = field(init=False)
     quiz_items: dict[str, QuizItem] = field(init=False)
 

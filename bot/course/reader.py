@@ -28,7 +28,7 @@ HTML_KINDS = frozenset({"card", "body"})
 TELEGRAM_MESSAGE = 4096  # characters in one message
 MAX_ID = 24  # characters; keeps every callback data within Telegram's 64 bytes
 ID = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_ID - 2}}}[a-z0-9])?$")
-ID_KINDS = ("module", "lesson", "quiz item", "reference card")
+ID_KINDS = ("module", "lesson", "quiz item", "reference card", "source")
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -49,6 +49,10 @@ def located_text_problems(value: str, kind: str) -> list[tuple[int | None, str]]
     else:
         problems = [(None, "is plain text: no tags or entities")] \
             if markup.has_markup(value) else []
+        bracket = next((i for i, c in enumerate(value) if c in "<>"), None)
+        if bracket is not None and not problems:
+            problems.append((bracket, "is plain text: no bare < or > (write \"less than\" "
+                                      "or \"more than\", or reword)"))
         length = len(value)
     limit = LIMITS[kind]
     if length > limit:

@@ -22,6 +22,7 @@ from bot.store.broadcasts import Broadcast
 from bot.store.outbox import OutboxRow
 from bot.ui import callbacks as cb
 from bot.ui import templates
+from bot.ui.direction import markup_for
 
 if TYPE_CHECKING:
     from bot.context import Services
@@ -60,7 +61,8 @@ class Renderers:
             return Skip("nothing to practise")  # no nagging
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             "🧠 " + t.label("Start the quiz"), callback_data=cb.MENU.pack(item="quiz"))]])
-        return Outgoing("send_message", {"text": text, "reply_markup": markup})
+        return Outgoing("send_message", {"text": t.layout(text),
+                                         "reply_markup": markup_for(t, markup)})
 
     async def _broadcast(self, broadcast_id: int) -> Broadcast | None:
         b = self._broadcasts.get(broadcast_id)
@@ -80,14 +82,15 @@ class Renderers:
             return Skip("broadcast deleted")
         t = s.catalogs.get(row.user_locale)
         if b.template is None:
-            text = b.body or ""
+            text = b.body or ""  # the sender's own text, exactly as written
         else:
             values = await s.broadcasts.values_for(b, row.user_id, t.locale)
             if isinstance(values, str):
                 return Skip(values)
-            text = templates.render(t, b.template, values)
+            text = t.layout(templates.render(t, b.template, values))
         return Outgoing("send_message", {
-            "text": text, "reply_markup": templates.button(t, b.template, b.params)})
+            "text": text,
+            "reply_markup": markup_for(t, templates.button(t, b.template, b.params))})
 
     async def raw(self, row: OutboxRow) -> Outgoing | Skip:
         kwargs = dict(row.payload.get("kwargs") or {})

@@ -10,8 +10,9 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.handlers.common import show
+from bot.handlers.common import answer_button, show
 from bot.i18n import Html
+from bot.ui import keyboards
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
 MAX_PROBLEMS_SHOWN = 15
@@ -23,11 +24,11 @@ def admin_only(handler: Handler) -> Handler:
     async def guarded(update: Update, context: BotContext) -> None:
         if not context.accounts.is_admin(context.user, update.effective_user.id):
             if update.callback_query is not None:
-                await update.callback_query.answer(
-                    context.t.label("This is for administrators only."), show_alert=True)
+                await answer_button(update, context.t.label("This is for administrators only."),
+                                    alert=True)
             else:
                 await show(update, context, context.t._("This is for administrators only."),
-                           edit=False)
+                           keyboards.back_to_menu(context.t), edit=False)
             return
         await handler(update, context)
     return guarded
@@ -45,14 +46,14 @@ async def reload_content(update: Update, context: BotContext) -> None:
             "content.\n<code>{problems}</code>",
             "<b>Content not reloaded</b>: {n} problems. The bot keeps serving the previous "
             "content.\n<code>{problems}</code>", len(problems), problems=Html(shown))
-        await show(update, context, text, edit=False)
+        await show(update, context, text, keyboards.back_to_menu(t), edit=False)
         return
     course = served.course
     await show(update, context, t._(
         "<b>Content reloaded.</b> Modules: {modules}. Lessons: {lessons}. Quiz items: "
         "{items}. Reference cards: {cards}.", modules=len(course.modules),
         lessons=len(course.lessons), items=len(course.quiz_items),
-        cards=len(course.reference)), edit=False)
+        cards=len(course.reference)), keyboards.back_to_menu(t), edit=False)
 
 
 def register(app: Application) -> None:

@@ -14,7 +14,6 @@ from bot.countries import is_valid as is_valid_country
 from bot.course.markup import visible_length
 from bot.handlers.broadcast_report import REPORT_EVERY, Reports
 from bot.handlers.broadcast_schedule import (
-    answer,
     cancel_scheduled,
     parse_day,
     parse_moment,
@@ -24,7 +23,7 @@ from bot.handlers.broadcast_schedule import (
     status_refusal,
     zone_name,
 )
-from bot.handlers.common import show, show_menu
+from bot.handlers.common import answer_button, show, show_menu
 from bot.handlers.staff import (
     clear_input,
     expect_input,
@@ -42,7 +41,8 @@ from bot.store.broadcasts import Broadcast
 from bot.timeutil import parse_iso
 from bot.ui import broadcasts as kb
 from bot.ui import callbacks as cb
-from bot.ui import templates
+from bot.ui import keyboards, templates
+from bot.ui.direction import markup_for
 from bot.ui.own_text import own_text_html
 
 MEETING_DAYS = 14
@@ -170,8 +170,8 @@ async def history_screen(update: Update, context: BotContext) -> None:
     for b in await service.history(None if admin else user_id):
         what = t.label(templates.NAMES[b.template]) if b.template else t.label("Own text")
         if b.status == "scheduled":
-            status = t._("scheduled for {date}", date=t.datetime(
-                parse_iso(b.scheduled_at).astimezone(tz), "short"))
+            at = parse_iso(b.scheduled_at).astimezone(tz)
+            status = t._("scheduled for {date}", date=f"{t.date(at.date())}, {t.clock(at.time())}")
             cancellable.append(b.id)
         elif b.status == "cancelled":
             status = t._("cancelled")
@@ -179,7 +179,7 @@ async def history_screen(update: Update, context: BotContext) -> None:
             p = await service.progress(b)
             status = t._("sent {sent}, waiting {pending}, blocked {blocked}, failed {failed}",
                          sent=p.sent, pending=p.pending, blocked=p.blocked, failed=p.failed)
-        day = t.date(parse_iso(b.created_at).astimezone(tz).date(), "short")
+        day = t.date(parse_iso(b.created_at).astimezone(tz).date())
         values = {"id": str(b.id), "date": day, "what": what, "status": Html(status)}
         if admin:
             lines.append(t._("<b>#{id}</b> {date} · {what} · {status} · from {sender}",
@@ -211,11 +211,11 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     service, user_id, admin = context.services.broadcasts, update.effective_user.id, \
         is_admin(update, context)
     if action == "hist":
-        await query.answer()
+        await answer_button(update)
         await history_screen(update, context)
         return
     if action == "new":
-        await query.answer()
+        await answer_button(update)
         clear_input(context)
         await audience_screen(update, context, await service.new_draft(user_id))
         return
@@ -238,7 +238,7 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
 
 
 async def _audience(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await answer(update)
+    await answer_button(update)
     clear_input(context)
     await audience_screen(update, context, b, int(value) if value.isdigit() else 0)
 
@@ -255,7 +255,7 @@ async def _toggle_cohort(update: Update, context: BotContext, b: Broadcast, valu
     chosen = [c for c in chosen if c != cohort_id] if cohort_id in chosen \
         else [*chosen, cohort_id]
     b = await service.set_audience(b, {"cohorts": chosen} if chosen else {})
-    await answer(update)
+    await answer_button(update)
     await audience_screen(update, context, b)
 
 
@@ -267,11 +267,11 @@ async def _admin_audience(update: Update, context: BotContext, b: Broadcast, val
         return
     action = cb.BROADCAST.unpack(update.callback_query.data)["a"]
     if action == "ac":
-        await answer(update)
+        await answer_button(update)
         await show(update, context, t._("Which country?"), kb.countries(t, b))
         return
     if action == "al":
-        await answer(update)
+        await answer_button(update)
         await show(update, context, t._("Which language?"),
                    kb.languages(t, b, context.services.catalogs.locales))
         return
@@ -285,7 +285,7 @@ async def _admin_audience(update: Update, context: BotContext, b: Broadcast, val
         await stale_button(update, context)
         return
     b = await service.set_audience(b, audience)
-    await answer(update)
+    await answer_button(update)
     await narrow_screen(update, context, b)
 
 
@@ -294,7 +294,7 @@ async def _narrow(update: Update, context: BotContext, b: Broadcast, value: str)
     if not b.audience:
         await refuse(update, context, t.label("Choose at least one cohort first."))
         return
-    await answer(update)
+    await answer_button(update)
     await narrow_screen(update, context, b)
 
 
@@ -305,7 +305,7 @@ async def _set_narrow(update: Update, context: BotContext, b: Broadcast, value: 
         await stale_button(update, context)
         return
     if value == "rec":
-        await answer(update)
+        await answer_button(update)
         await show(update, context, context.t._(
             "Which module? Only officers whose predicted recall in it is below 70 % get the "
             "broadcast."),
@@ -319,7 +319,7 @@ async def _set_narrow(update: Update, context: BotContext, b: Broadcast, value: 
         await stale_button(update, context)
         return
     b = await service.set_audience(b, audience)
-    await answer(update)
+    await answer_button(update)
     await message_screen(update, context, b)
 
 
@@ -331,12 +331,12 @@ async def _recall_module(update: Update, context: BotContext, b: Broadcast, valu
         return
     audience["narrow"] = {"recall": value}
     b = await context.services.broadcasts.set_audience(b, audience)
-    await answer(update)
+    await answer_button(update)
     await message_screen(update, context, b)
 
 
 async def _message(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await answer(update)
+    await answer_button(update)
     clear_input(context)
     await message_screen(update, context, b)
 
@@ -345,14 +345,14 @@ async def _template(update: Update, context: BotContext, b: Broadcast, value: st
     t = context.t
     if value in (templates.DUE, templates.PROGRESS):
         b = await context.services.broadcasts.set_template(b, value, {})
-        await answer(update)
+        await answer_button(update)
         await preview_screen(update, context, b)
     elif value == templates.LESSON:
-        await answer(update)
+        await answer_button(update)
         await show(update, context, t._("Which module is the new lesson in?"),
                    kb.modules(t, b, _module_entries(context), "lm", "msg"))
     elif value == templates.MEETING:
-        await answer(update)
+        await answer_button(update)
         today = context.services.clock().astimezone(
             zone(await zone_name(context, update.effective_user.id))).date()
         await show(update, context, t._("On which day does the cohort meet?"),
@@ -367,7 +367,7 @@ async def _lesson_module(update: Update, context: BotContext, b: Broadcast, valu
     if module is None:
         await stale_button(update, context)
         return
-    await answer(update)
+    await answer_button(update)
     served = context.services.content.served
     entries = [(lesson.id, served.text(context.t.locale, lesson.title)[0])
                for lesson in module.lessons]
@@ -380,7 +380,7 @@ async def _lesson(update: Update, context: BotContext, b: Broadcast, value: str)
         await stale_button(update, context)
         return
     b = await context.services.broadcasts.set_template(b, templates.LESSON, {"lesson": value})
-    await answer(update)
+    await answer_button(update)
     await preview_screen(update, context, b)
 
 
@@ -389,9 +389,9 @@ async def _meeting_day(update: Update, context: BotContext, b: Broadcast, value:
     if day is None:
         await stale_button(update, context)
         return
-    await answer(update)
+    await answer_button(update)
     await show(update, context, context.t._("At what time does the cohort meet on {date}?",
-                                            date=context.t.date(day, "full")),
+                                            date=context.t.date(day)),
                kb.hours(context.t, b, day, "mt", "msg"))
 
 
@@ -404,12 +404,12 @@ async def _meeting_time(update: Update, context: BotContext, b: Broadcast, value
     day, at = moment
     b = await context.services.broadcasts.set_template(
         b, templates.MEETING, {"date": day.isoformat(), "time": at.strftime("%H:%M")})
-    await answer(update)
+    await answer_button(update)
     await preview_screen(update, context, b)
 
 
 async def _own_text(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await answer(update)
+    await answer_button(update)
     expect_input(context, "broadcast_text", broadcast=b.id)
     await show(update, context, context.t._(
         "Send me the message now, exactly as officers should read it. It is sent as "
@@ -421,7 +421,7 @@ async def _preview(update: Update, context: BotContext, b: Broadcast, value: str
     if b.template is None and not b.body:
         await stale_button(update, context)
         return
-    await answer(update)
+    await answer_button(update)
     await preview_screen(update, context, b)
 
 
@@ -431,7 +431,7 @@ async def _send_now(update: Update, context: BotContext, b: Broadcast, value: st
     if not preview.recipients or (b.template is None and not b.body):
         await refuse(update, context, t.label("No officer matches this audience now."))
         return
-    await answer(update)
+    await answer_button(update)
     await show(update, context, t.ngettext(
         "Send this broadcast to {n} officer now? It cannot be called back.",
         "Send this broadcast to {n} officers now? It cannot be called back.",
@@ -446,13 +446,14 @@ async def _go(update: Update, context: BotContext, b: Broadcast, value: str) -> 
         fresh = await context.store.broadcasts.get(b.id)
         await refuse(update, context, status_refusal(t, fresh or b))
         return
-    await answer(update)
+    await answer_button(update)
     progress = await service.progress(started)
-    await show(update, context, kb.report(t, started, progress, 0.0, 0.0))
+    await show(update, context, kb.report(t, started, progress, 0.0, 0.0),
+               kb.report_buttons(t))
 
 
 async def _discard(update: Update, context: BotContext, b: Broadcast, value: str) -> None:
-    await answer(update)
+    await answer_button(update)
     clear_input(context)
     await show_menu(update, context, note=context.t.label("Nothing was sent."))
 
@@ -481,12 +482,13 @@ async def read_broadcast_text(update: Update, context: BotContext) -> bool:
     if b is None or b.status != "draft":
         clear_input(context)
         await show(update, context, t._("This broadcast is no longer being written. Send "
-                                        "/broadcast to start a new one."), edit=False)
+                                        "/broadcast to start a new one."),
+                   keyboards.back_to_menu(t), edit=False)
         return True
     message = update.effective_message
     if not (message.text or "").strip():
         await show(update, context, t._("The message is empty. Please send some text."),
-                   edit=False)
+                   kb.back_and_cancel(t, b, "msg"), edit=False)
         return True
     body, problem_at = own_text_html(message)
     if body is None:
@@ -494,19 +496,20 @@ async def read_broadcast_text(update: Update, context: BotContext) -> bool:
         await show(update, context, t._(
             "Telegram would refuse this text: its formatting is broken near “{near}”. Use "
             "bold and italic from your Telegram app instead of typing tags, and please send "
-            "it again.", near=near), edit=False)
+            "it again.", near=near), kb.back_and_cancel(t, b, "msg"), edit=False)
         return True
     if visible_length(body) > MAX_BODY:
         await show(update, context, t.ngettext(
             "That message is too long: Telegram allows at most {n} character. Please send "
             "a shorter one.", "That message is too long: Telegram allows at most {n} "
-            "characters. Please send a shorter one.", MAX_BODY), edit=False)
+            "characters. Please send a shorter one.", MAX_BODY),
+            kb.back_and_cancel(t, b, "msg"), edit=False)
         return True
     clear_input(context)
     b = await context.services.broadcasts.set_body(b, body)
     # exactly what officers will get, then the preview with the counts and the buttons
     await context.bot.send_message(update.effective_chat.id, body,
-                                   reply_markup=templates.button(t, None, {}))
+                                   reply_markup=markup_for(t, templates.button(t, None, {})))
     await preview_screen(update, context, b, edit=False)
     return True
 

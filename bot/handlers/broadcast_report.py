@@ -10,6 +10,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.store.broadcasts import Broadcast
 from bot.timeutil import iso
 from bot.ui import broadcasts as kb
+from bot.ui.direction import markup_for
 
 REPORT_EVERY = 5.0  # seconds between two edits of a live report
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the outbox
@@ -48,7 +49,8 @@ class Reports:
             rate = (progress.sent - last_sent) / (now - last_time)
         else:
             rate = progress.sent / elapsed if elapsed else 0.0
-        text = kb.report(t, b, progress, rate, elapsed)
+        text = t.layout(kb.report(t, b, progress, rate, elapsed))
+        markup = markup_for(t, kb.report_buttons(t))
         if b.status == "done":
             self._last.pop(b.id, None)
         else:
@@ -57,7 +59,7 @@ class Reports:
             return
         try:
             if not new and b.report_message_id:
-                await bot.edit_message_text(text, chat_id=b.report_chat_id,
+                await bot.edit_message_text(text, chat_id=b.report_chat_id, reply_markup=markup,
                                             message_id=b.report_message_id)
                 return
         except BadRequest as exc:
@@ -66,7 +68,7 @@ class Reports:
         except TelegramError:
             return  # next tick
         try:
-            sent = await bot.send_message(sender.chat_id, text)
+            sent = await bot.send_message(sender.chat_id, text, reply_markup=markup)
         except TelegramError:
             return
         await services.store.broadcasts.set_report(b.id, sender.chat_id, sent.message_id)

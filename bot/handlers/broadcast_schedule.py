@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import show
+from bot.handlers.common import answer_button, show
 from bot.handlers.staff import refuse
 from bot.handlers.stale import stale_button
 from bot.i18n import Translator
@@ -19,10 +19,6 @@ from bot.ui import broadcasts as kb
 SCHEDULE_DAYS = 7
 #: the latest time a broadcast may be scheduled (quiet hours begin at QUIET_START)
 LATEST = (datetime.combine(date(2000, 1, 1), QUIET_START) - timedelta(minutes=1)).time()
-
-
-async def answer(update: Update) -> None:
-    await update.callback_query.answer()
 
 
 async def zone_name(context: BotContext, user_id: int) -> str:
@@ -61,7 +57,7 @@ async def schedule_day(update: Update, context: BotContext, b: Broadcast, value:
     tz = zone(await zone_name(context, update.effective_user.id))
     today = context.services.clock().astimezone(tz).date()
     if value == kb.NONE:
-        await answer(update)
+        await answer_button(update)
         await show(update, context, t._("On which day should it go out?"),
                    kb.days(t, b, today, SCHEDULE_DAYS, "sch", "pre"))
         return
@@ -69,14 +65,13 @@ async def schedule_day(update: Update, context: BotContext, b: Broadcast, value:
     if day is None:
         await stale_button(update, context)
         return
-    await answer(update)
+    await answer_button(update)
     now = context.services.clock().astimezone(tz)
     earliest = now.hour + 1 if day == today else 0
     await show(update, context, t._(
         "At what time on {date}? Times are in your time zone ({zone}); broadcasts are not "
-        "sent between {quiet_start} and {quiet_end}.", date=t.date(day, "full"),
-        zone=tz.key, quiet_start=QUIET_START.strftime("%H:%M"),
-        quiet_end=QUIET_END.strftime("%H:%M")),
+        "sent between {quiet_start} and {quiet_end}.", date=t.date(day),
+        zone=tz.key, quiet_start=t.clock(QUIET_START), quiet_end=t.clock(QUIET_END)),
         kb.hours(t, b, day, "st", "sch", earliest))
 
 
@@ -87,14 +82,14 @@ async def schedule_time(update: Update, context: BotContext, b: Broadcast, value
     if moment is None:
         return
     preview = await context.services.broadcasts.preview(b)
-    await answer(update)
+    await answer_button(update)
     tz_name = await zone_name(context, update.effective_user.id)
     await show(update, context, t.ngettext(
         "Send this broadcast on {date} at {time} ({zone})? It would go to {n} officer now; "
         "the audience is counted again when it is sent.",
         "Send this broadcast on {date} at {time} ({zone})? It would go to {n} officers now; "
         "the audience is counted again when it is sent.", preview.recipients,
-        date=t.date(moment[0], "full"), time=t.time(moment[1]), zone=tz_name),
+        date=t.date(moment[0]), time=t.clock(moment[1]), zone=tz_name),
         kb.confirm(t, b, t.label("Yes, schedule it"), value))
 
 
@@ -112,7 +107,7 @@ async def acceptable_moment(update: Update, context: BotContext, value: str
     if in_quiet_hours(at):
         await refuse(update, context, t.label(
             "Please choose a time from {start} to {end}: broadcasts are not sent at night.",
-            start=QUIET_END.strftime("%H:%M"), end=LATEST.strftime("%H:%M")))
+            start=t.clock(QUIET_END), end=t.clock(LATEST)))
         return None
     if datetime.combine(day, at, tzinfo=tz) <= context.services.clock():
         await refuse(update, context, t.label("That time has already passed. Please choose "
@@ -132,10 +127,10 @@ async def schedule_go(update: Update, context: BotContext, b: Broadcast, value: 
         fresh = await context.store.broadcasts.get(b.id)
         await refuse(update, context, status_refusal(t, fresh or b))
         return
-    await answer(update)
+    await answer_button(update)
     await show(update, context, t._(
         "🕒 Broadcast #{id} is scheduled for {date} at {time} ({zone}). You can cancel it "
-        "until then.", id=str(b.id), date=t.date(moment[0], "full"), time=t.time(moment[1]),
+        "until then.", id=str(b.id), date=t.date(moment[0]), time=t.clock(moment[1]),
         zone=tz_name), kb.scheduled(t, b))
 
 
@@ -146,6 +141,6 @@ async def cancel_scheduled(update: Update, context: BotContext, b: Broadcast) ->
             "Too late to cancel: this broadcast has already started.")
             if b.status in ("sending", "done") else status_refusal(t, b))
         return
-    await update.callback_query.answer(t.label("Cancelled."))
+    await answer_button(update, t.label("Cancelled."))
     await show(update, context, t._("Broadcast #{id} is cancelled: it will not be sent.",
                                     id=str(b.id)), kb.history(t, []))

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.context import BotContext
 from bot.countries import OTHER, country_name
 from bot.countries import is_valid as is_valid_country
-from bot.handlers.common import show, show_menu
+from bot.handlers.common import answer_button, show, show_menu
 from bot.handlers.staff import (
     clear_input,
     display_names,
@@ -44,7 +44,7 @@ def _country(context: BotContext, code: str) -> str:
 
 
 def _day(context: BotContext, stamp: str | None) -> str:
-    return context.t.date(parse_iso(stamp).date(), "medium") if stamp else "—"
+    return context.t.date(parse_iso(stamp).date()) if stamp else "—"
 
 
 # --- the trainer's list ---------------------------------------------------------------------
@@ -77,7 +77,7 @@ async def cohort_screen(update: Update, context: BotContext, cohort: Cohort,
     t = context.t
     link = t.label("closed: the link no longer works") if cohort.closed else \
         invite_link(context, cohort_rules.INVITE_PREFIX + cohort.invite_code)
-    start = context.t.date(date.fromisoformat(cohort.starts_on), "medium") if cohort.starts_on \
+    start = context.t.date(date.fromisoformat(cohort.starts_on)) if cohort.starts_on \
         else t.label("not set")
     text = t._("<b>{name}</b>\nCountry: {country}\nCourse start: {start}\nMembers: {members} "
                "(active in the last 7 days: {active})\nInvite link: {link}", name=cohort.name,
@@ -114,11 +114,11 @@ async def cohort_button(update: Update, context: BotContext) -> None:
     service = context.services.cohorts
     if action == "list":
         clear_input(context)
-        await query.answer()
+        await answer_button(update)
         await list_screen(update, context, int(value) if value.isdigit() else 0)
         return
     if action == "new":
-        await query.answer()
+        await answer_button(update)
         expect_input(context, "cohort_name")
         await show(update, context, t._(
             "Send the name of the new cohort (at most {n} characters), for example: "
@@ -130,7 +130,7 @@ async def cohort_button(update: Update, context: BotContext) -> None:
         if not draft or draft.get("kind") != "cohort_country" or not is_valid_country(value):
             await stale_button(update, context)
             return
-        await query.answer()
+        await answer_button(update)
         expect_input(context, "cohort_date", name=draft["name"], country=value)
         await show(update, context, t._(
             "When does the course of {name} start? Send the date, for example 12.05.2026, or "
@@ -143,13 +143,13 @@ async def cohort_button(update: Update, context: BotContext) -> None:
         if not draft or draft.get("kind") != "cohort_date":
             await stale_button(update, context)
             return
-        await query.answer()
+        await answer_button(update)
         await _create(update, context, draft, None)
         return
     cohort = await _owned(update, context, target)
     if cohort is None:
         return
-    await query.answer()
+    await answer_button(update)
     if action == "open":
         clear_input(context)
         await cohort_screen(update, context, cohort)
@@ -247,7 +247,8 @@ async def read_trainer_text(update: Update, context: BotContext) -> bool:
         if name is None:
             await show(update, context, t._(
                 "A cohort name needs 1 to {n} characters. Please send it again.",
-                n=cohort_rules.MAX_NAME), edit=False)
+                n=cohort_rules.MAX_NAME), kb.skip_or_cancel(
+                    t, None, cb.COHORT.pack(c=NONE, a="list", v=0)), edit=False)
             return True
         if kind == "cohort_name":
             expect_input(context, "cohort_country", name=name)
@@ -320,7 +321,7 @@ async def my_cohort_button(update: Update, context: BotContext) -> None:
     if cohort is None or values["a"] not in ("leave", "yes"):
         await stale_button(update, context)
         return
-    await query.answer()
+    await answer_button(update)
     if values["a"] == "leave":
         await show(update, context, t._(
             "Leave {name}? Its trainer will no longer see your progress, and its broadcasts "

@@ -5,14 +5,36 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.context import BotContext
 from bot.ui import keyboards
+from bot.ui.direction import markup_for
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
+
+
+async def answer_button(update: Update, text: str | None = None, *,
+                        alert: bool = False) -> bool:
+    """Answer the pressed button (stop its spinner; ``text`` as a toast, or an alert).
+
+    Best effort, never raising: after downtime Telegram refuses to answer a query that is too
+    old (400), and a timeout or a network error may hit this call like any other. The officer
+    must still get the screen the press asked for, so such a failure is only logged.
+    Returns whether Telegram took the answer.
+    """
+    query = update.callback_query
+    if query is None:
+        return False
+    try:
+        await query.answer(text, show_alert=alert)
+        return True
+    except (NetworkError, RetryAfter) as exc:  # BadRequest and TimedOut are NetworkErrors
+        log.info("Button press not answered (%s: %s); showing the screen anyway",
+                 type(exc).__name__, exc)
+        return False
 
 
 async def show(update: Update, context: BotContext, text: str,
@@ -26,6 +48,7 @@ async def show(update: Update, context: BotContext, text: str,
     if len(text) > MAX_MESSAGE:  # content is checked; this guards against a bad translation
         log.error("Message of %d characters truncated", len(text))
         text = text[: MAX_MESSAGE - 1] + "…"
+    text, markup = context.t.layout(text), markup_for(context.t, markup)
     query = update.callback_query
     if edit and query is not None and query.message is not None and not protect:
         try:

@@ -10,6 +10,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ChatMemberHandler
 
 from bot.context import BotContext
+from bot.handlers.common import answer_button
+from bot.logs import private_traceback, pseudonym
+from bot.ui import keyboards
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ async def on_error(update: object, context: BotContext) -> None:
     user = update.effective_user
     if isinstance(error, Forbidden) and user is not None:
         # The user blocked the bot: stop sending until they come back.
-        log.info("User %s blocked the bot", user.id)
+        log.info("User %s blocked the bot", pseudonym(user.id))
         await context.accounts.set_blocked(user.id, True)
         return
     if isinstance(error, RetryAfter | TimedOut | NetworkError) and not isinstance(
@@ -37,14 +40,17 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("Database busy while handling update %s", update.update_id)
         text = context.t._("The bot is busy right now. Please try again in a moment.")
     else:
-        log.error("Unhandled error in update %s", update.update_id, exc_info=error)
+        # The exception's message may quote the officer's input: the traceback leaves it out.
+        log.error("Unhandled error in update %s: %s", update.update_id,
+                  private_traceback(error))
         text = context.t._("Sorry, something went wrong on our side. Your progress is saved. "
                            "Please try again, or send /start.")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_button(update)
         if update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text)
+            await context.bot.send_message(update.effective_chat.id, context.t.layout(text),
+                                           reply_markup=keyboards.back_to_menu(context.t))
     except Exception as exc:
         log.warning("Could not tell the user about the error: %s", exc)
 

@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import BotContext
 from bot.handlers.common import show_menu
 from bot.handlers.stale import stale_button
+from bot.ui import keyboards
 
 #: Longest free text the bot reads (a search query, a time); Telegram allows 4096.
 MAX_TEXT = 1000
@@ -51,8 +52,9 @@ async def media_message(update: Update, context: BotContext) -> None:
 
 
 async def edited_message(update: Update, context: BotContext) -> None:
-    await update.effective_message.reply_text(context.t._(
-        "I only read new messages, not edits. Please send your message again."))
+    await update.effective_message.reply_text(context.t.layout(context.t._(
+        "I only read new messages, not edits. Please send your message again.")),
+        reply_markup=keyboards.back_to_menu(context.t))
 
 
 def register(app: Application) -> None:

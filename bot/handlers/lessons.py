@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
@@ -42,13 +42,15 @@ async def module_screen(update: Update, context: BotContext) -> None:
     await show(update, context, text + page.notice(), kb.lesson_list(t, entries))
 
 
-async def show_place(update: Update, context: BotContext, place: Place) -> None:
+async def show_place(update: Update, context: BotContext, place: Place,
+                     markup: InlineKeyboardMarkup | None = None) -> None:
+    """A lesson card; ``markup`` replaces the lesson navigation (a card opened from a quiz)."""
     t, page = context.t, Page(context)
     header = t._("<b>{module} · {lesson}</b>\nCard {card} of {total}",
                  module=page(place.module.title), lesson=page(place.lesson.title),
                  card=place.card, total=place.total)
     body = page(place.lesson.cards[place.card - 1])
-    markup = kb.card_nav(t, place.lesson.id, place.module.id, place.card, place.total)
+    markup = markup or kb.card_nav(t, place.lesson.id, place.module.id, place.card, place.total)
     await show(update, context, f"{header}\n\n{body}{page.notice()}", markup)
 
 

@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.handlers import onboarding
-from bot.handlers.common import show, show_menu
+from bot.handlers.common import answer_button, show, show_menu
 from bot.handlers.stale import stale_button
 from bot.ui import callbacks as cb
 from bot.ui import keyboards
@@ -34,7 +34,7 @@ class Menu:
         if screen is None:
             await stale_button(update, context)
             return
-        await query.answer()
+        await answer_button(update)
         await screen(update, context)
 
 

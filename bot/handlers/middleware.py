@@ -7,13 +7,14 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotContext
+from bot.handlers.common import answer_button
 from bot.handlers.onboarding import show_step
 from bot.ui import callbacks as cb
 
 #: What works before onboarding is complete; everything else leads to the next step.
-OPEN_COMMANDS = frozenset({"start", "help", "language", "privacy", "forget"})
+OPEN_COMMANDS = frozenset({"start", "help", "language", "privacy", "forget", "emergency"})
 OPEN_BUTTONS = frozenset({cb.LANG.prefix, cb.COUNTRY.prefix, cb.PRIVACY_OK.prefix,
-                          cb.FORGET.prefix})
+                          cb.FORGET.prefix, cb.EMERGENCY.prefix, cb.EMERGENCY_COUNTRY.prefix})
 
 
 async def load_visitor(update: Update, context: BotContext) -> None:
@@ -24,7 +25,7 @@ async def load_visitor(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is not None and chat.type != ChatType.PRIVATE and update.my_chat_member is None:
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_button(update)
         raise ApplicationHandlerStop  # the bot works in private chats only
     visitor = await context.accounts.visitor(tg_user.id, tg_user.language_code)
     context.user = visitor.user
@@ -34,8 +35,8 @@ async def load_visitor(update: Update, context: BotContext) -> None:
     context.t = context.services.catalogs.get(visitor.locale)
     query = update.callback_query
     if query is not None and query.message is not None and query.message.chat.id != tg_user.id:
-        await query.answer(context.t.label("This button belongs to another chat."),
-                           show_alert=True)
+        await answer_button(update, context.t.label("This button belongs to another chat."),
+                            alert=True)
         raise ApplicationHandlerStop
     await onboarding_gate(update, context)
 
@@ -50,7 +51,7 @@ async def onboarding_gate(update: Update, context: BotContext) -> None:
     if query is not None:
         if (query.data or "").split(":", 1)[0] in OPEN_BUTTONS:
             return
-        await query.answer()
+        await answer_button(update)
     elif message is not None and (message.text or "").startswith("/"):
         command = message.text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() \
             if len(message.text) > 1 else ""

@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import BotContext
 from bot.countries import OTHER, country_name
-from bot.handlers.common import show, show_menu
+from bot.handlers.common import answer_button, show, show_menu
 from bot.handlers.stale import stale_button
 from bot.i18n import N_, Html
 from bot.store import User
@@ -28,8 +28,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("emergency", N_("Emergency numbers for your country")),
     ("progress", N_("Your progress and predicted recall")),
     ("reminder", N_("Set or turn off your daily reminder")),
+    ("settings", N_("Language, country, reminders and your data")),
     ("cohort", N_("Your cohorts: see them or leave one")),
     ("help", N_("What this bot can do")),
+    ("about", N_("About the course: its limits, languages and review")),
     ("language", N_("Change the language")),
     ("privacy", N_("What the bot stores about you")),
     ("forget", N_("Delete everything the bot stores about you")),
@@ -68,7 +70,9 @@ async def show_language(update: Update, context: BotContext, *, edit: bool,
     text = t._("<b>Welcome to Toolkit Companion.</b>\nShort lessons, refresher quizzes and quick "
                "guidance after your course on policing and public health.\n\nChoose your "
                "language:") if welcome else t._("Choose your language:")
-    markup = keyboards.languages(context.services.catalogs.locales, t.locale)
+    onboarded = context.user is not None and context.user.onboarded
+    markup = keyboards.languages(context.services.catalogs.locales, t.locale,
+                                 back=t if onboarded and not welcome else None)
     await show(update, context, text, markup, edit=edit)
 
 
@@ -122,7 +126,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
         return
     was_onboarded = context.user is not None and context.user.onboarded
     context.user, context.t = user, context.services.catalogs.get(user.locale)
-    await query.answer()
+    await answer_button(update)
     if was_onboarded:
         await show_menu(update, context, note=context.t.label(
             "Language changed to {language}.", language=context.t.language_name))
@@ -142,7 +146,7 @@ async def choose_country(update: Update, context: BotContext) -> None:
         return
     was_onboarded = context.user.onboarded
     context.user = user
-    await query.answer()
+    await answer_button(update)
     if was_onboarded:
         await context.services.reminders.follow_country(user.user_id, user.country)
         name = (context.t.label("another country") if user.country == OTHER
@@ -158,7 +162,7 @@ async def accept_privacy(update: Update, context: BotContext) -> None:
     user = await context.accounts.accept_privacy(query.from_user.id, update.effective_chat.id)
     await context.services.reminders.ensure(user.user_id, user.country)
     context.user = user
-    await query.answer()
+    await answer_button(update)
     await _invite_or_step(update, context, user, edit=True)
 
 
@@ -182,21 +186,39 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 
 
 async def forget_command(update: Update, context: BotContext) -> None:
-    t = context.t
+    t, user = context.t, context.user
+    edit = update.callback_query is not None
+    if user is None:
+        await show(update, context, t._(
+            "The bot stores nothing about you, so there is nothing to delete. Send /start if "
+            "you want to begin."), keyboards.start_again(t), edit=edit)
+        return
     await show(update, context, t._(
         "<b>Delete everything?</b>\nThis deletes your language, country, progress, quiz "
         "history, reminders and cohort memberships from the bot. It cannot be undone."),
-        keyboards.forget_confirm(t), edit=update.callback_query is not None)
+        keyboards.forget_confirm(t, keyboards.forget_since(user.created_at)), edit=edit)
 
 
 async def forget_answer(update: Update, context: BotContext) -> None:
+    """Yes deletes everything, once. Any other prompt's button afterwards (older or newer,
+    yes or cancel) says the data is already deleted, and never touches an account begun
+    after the deletion."""
     query = update.callback_query
     values = cb.FORGET.unpack(query.data)
     if values is None or values["answer"] not in ("yes", "no"):
         await stale_button(update, context)
         return
-    await query.answer()
-    t = context.t
+    t, user = context.t, context.user
+    if user is None or keyboards.forget_since(user.created_at) != values["since"]:
+        await answer_button(update, t.label("Already deleted."))
+        await show(update, context, t._(
+            "Your data was already deleted: this button belongs to the account you deleted, "
+            "so it changes nothing.") if user is not None else t._(
+            "Your data is already deleted: the bot stores nothing about you. Send /start if "
+            "you want to begin again."),
+            keyboards.back_to_menu(t) if user is not None else keyboards.start_again(t))
+        return
+    await answer_button(update)
     if values["answer"] == "no":
         await show_menu(update, context, note=t.label("Nothing was deleted."))
         return
@@ -204,7 +226,7 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     context.user = None
     await show(update, context, t._(
         "Done: everything the bot stored about you has been deleted. Send /start if you want "
-        "to begin again."))
+        "to begin again."), keyboards.start_again(t))
 
 
 async def settings_screen(update: Update, context: BotContext) -> None:
@@ -221,7 +243,8 @@ async def settings_screen(update: Update, context: BotContext) -> None:
 
 async def country_screen(update: Update, context: BotContext) -> None:
     t = context.t
-    await show(update, context, t._("Which country do you serve in?"), keyboards.countries(t))
+    await show(update, context, t._("Which country do you serve in?"),
+               keyboards.countries(t, back=True))
 
 
 def register(app: Application) -> None:
@@ -230,6 +253,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
     app.add_handler(CommandHandler("privacy", privacy_command, filters=PRIVATE))
     app.add_handler(CommandHandler("forget", forget_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("settings", settings_screen, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(choose_language, pattern=cb.LANG.pattern))
     app.add_handler(CallbackQueryHandler(choose_country, pattern=cb.COUNTRY.pattern))
     app.add_handler(CallbackQueryHandler(accept_privacy, pattern=cb.PRIVACY_OK.pattern))

@@ -6,35 +6,22 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.handlers.common import Page, show
+from bot.handlers import quiz_screens as screens
+from bot.handlers.common import Page, answer_button, show
+from bot.handlers.lessons import show_place
 from bot.handlers.menu import Menu
 from bot.handlers.stale import pressed, stale_button
 from bot.services.quiz import Answer, Question
 from bot.services.reminders import zone
+from bot.store.quiz import Session
 from bot.timeutil import parse_iso
 from bot.ui import callbacks as cb
 from bot.ui import quiz as kb
 
 
-def _question_text(page: Page, q: Question, answer: Answer | None = None) -> str:
-    t = page.context.t
-    lines = [t._("🧠 <b>Question {number} of {total}</b>", number=q.number, total=q.total),
-             "", f"<b>{page(q.item.question)}</b>", ""]
-    for position, index in enumerate(q.presentation.order):
-        option = page(q.item.options[index].text)
-        mark = ""
-        if answer is not None:
-            mark = "✅ " if position in answer.right else ("❌ " if position in answer.chosen
-                                                          else "▫️ ")
-        lines.append(f"{mark}{position + 1}. {option}")
-    if answer is None and q.multiple:
-        lines += ["", t._("<i>Choose every correct answer, then press Submit.</i>")]
-    return "\n".join(lines)
-
-
 async def _show_question(update: Update, context: BotContext, q: Question) -> None:
     page = Page(context)
-    text = _question_text(page, q)
+    text = screens.question_text(page, q)
     markup = kb.question(context.t, q.presentation.id, q.presentation.nonce,
                          len(q.item.options), q.multiple, q.presentation.selected)
     await show(update, context, text + page.notice(), markup)
@@ -78,7 +65,43 @@ async def _summary(update: Update, context: BotContext, session_id: int) -> None
 
 
 async def start_review(update: Update, context: BotContext) -> None:
-    """``/quiz`` and the menu entry: due items first, then new ones."""
+    """``/quiz`` and the menu entry: the quiz in progress if there is one (continue or start
+    over), else a new round: due items first, then new ones."""
+    t, uid = context.t, update.effective_user.id
+    current = await context.services.quiz.open_session(uid)
+    if current is not None:
+        number, total = current.position + 1, len(current.items)
+        await show(update, context, t._(
+            "🧠 <b>You have a quiz in progress.</b>\nYou have answered {answered} of {total} "
+            "questions. Continue with question {number}, or start over with a new round?",
+            answered=current.position, total=total, number=number),
+            kb.resume_offer(t, current.id, number, total),
+            edit=update.callback_query is not None)
+        return
+    await _new_round(update, context)
+
+
+async def _own_session(update: Update, context: BotContext, route: cb.Route,
+                       *extra: str) -> tuple[Session, dict[str, str]] | None:
+    """The session a button names (field ``s``) when it is the officer's own, with the
+    button's values (``extra`` more of them must be numbers); else the stale answer."""
+    values = route.unpack(update.callback_query.data)
+    numbers = _ints(values, "s", *extra)
+    session = numbers and await context.store.quiz.session(numbers[0])
+    if not session or session.user_id != update.effective_user.id:
+        await stale_button(update, context)
+        return None
+    return session, values  # type: ignore[return-value]
+
+
+async def restart(update: Update, context: BotContext) -> None:
+    """"Start over": a new round replaces the quiz in progress."""
+    if await _own_session(update, context, cb.QUIZ_RESTART):
+        await answer_button(update)
+        await _new_round(update, context)
+
+
+async def _new_round(update: Update, context: BotContext) -> None:
     t, uid = context.t, update.effective_user.id
     session = await context.services.quiz.start_review(uid)
     if session is not None:
@@ -130,31 +153,39 @@ async def answer(update: Update, context: BotContext) -> None:
         positions = frozenset({numbers[1]}) if route is cb.QUIZ_ANSWER else None
         result = await context.services.quiz.answer(update.effective_user.id, numbers[0],
                                                     values["n"], positions)
+    await _answered(update, context, result)
+
+
+async def _answered(update: Update, context: BotContext, result: Answer) -> None:
+    """Show what an answer press led to. A question answered before is shown again with its
+    answer and its Next button, so that a repeated press (or one whose first answer never
+    reached the phone) is never a dead end."""
     t = context.t
     if result.status == "empty":
-        await query.answer(t.label("Choose at least one answer first."))
+        await answer_button(update, t.label("Choose at least one answer first."))
         return
-    if result.status == "invalid":
+    if result.status == "invalid" or result.item is None or result.session is None:
+        if result.status == "already":  # the session is gone: nothing to go back to
+            await answer_button(update, t.label("You have already answered this question."))
+            return
         await stale_button(update, context)
         return
-    if result.status == "already":
-        await query.answer(t.label("You have already answered this question."))
-        return
     if result.status == "old":
-        await query.answer()
+        await answer_button(update)
         await _replaced(update, context)
         return
-    await query.answer(t.label("Correct!") if result.correct else t.label("Not quite."))
-    session = result.session
-    q = Question(session, result.presentation, result.item,  # type: ignore[arg-type]
-                 session.position, len(session.items))
-    page = Page(context)
-    text = _question_text(page, q, result)
-    verdict = t._("✅ <b>Correct.</b>") if result.correct else t._("❌ <b>Not quite.</b>")
-    text += f"\n\n{verdict}\n<i>{page(result.item.explanation)}</i>" + page.notice()
+    session, item = result.session, result.item
+    q = Question(session, result.presentation, item,  # type: ignore[arg-type]
+                 session.items.index(item.id) + 1 if item.id in session.items
+                 else session.position, len(session.items))
+    outcome = screens.outcome(result, q.multiple)
+    if result.status == "already":
+        await answer_button(update, t.label("You have already answered this question."))
+    else:
+        await answer_button(update, screens.toast(t, outcome))
     last = session.position >= len(session.items)
-    await show(update, context, text,
-               kb.after_answer(t, session.id, last, result.item.lesson_id))
+    await show(update, context, screens.answer_text(Page(context), q, result),
+               kb.after_answer(t, session.id, last, item.lesson_id, item.card or 1))
 
 
 async def toggle(update: Update, context: BotContext) -> None:
@@ -167,31 +198,45 @@ async def toggle(update: Update, context: BotContext) -> None:
     status, q = await context.services.quiz.toggle(update.effective_user.id, numbers[0],
                                                    values["n"], numbers[1])
     if status == "already":
-        await query.answer(context.t.label("You have already answered this question."))
+        await _answered(update, context, await context.services.quiz.answer(
+            update.effective_user.id, numbers[0], values["n"], None))
         return
     if status == "old":
-        await query.answer()
+        await answer_button(update)
         await _replaced(update, context)
         return
     if q is None:
         await stale_button(update, context)
         return
-    await query.answer()
+    await answer_button(update)
     await _show_question(update, context, q)
 
 
 async def next_question(update: Update, context: BotContext) -> None:
-    values = cb.QUIZ_NEXT.unpack(update.callback_query.data)
-    numbers = _ints(values, "s")
-    session = numbers and await context.store.quiz.session(numbers[0])
-    if not session or session.user_id != update.effective_user.id:
-        await stale_button(update, context)
+    found = await _own_session(update, context, cb.QUIZ_NEXT)
+    if not found:
         return
-    await update.callback_query.answer()
+    session = found[0]
+    await answer_button(update)
     if session.finished and session.position < len(session.items):
         await _replaced(update, context)
         return
     await _ask(update, context, session.id)
+
+
+async def lesson_card(update: Update, context: BotContext) -> None:
+    """"Open the lesson" from an answer: the card the question is about, with a way back to
+    the quiz."""
+    found = await _own_session(update, context, cb.QUIZ_CARD, "card")
+    if not found:
+        return
+    session, values = found
+    place = await context.services.lessons.open(update.effective_user.id, values["lesson"],
+                                                int(values["card"]))
+    if not await pressed(update, context, place):
+        return
+    await show_place(update, context, place, kb.lesson_from_quiz(
+        context.t, session.id, place.lesson.id, place.card, place.total))
 
 
 async def progress(update: Update, context: BotContext) -> None:
@@ -234,3 +279,5 @@ def register(app: Application, menu: Menu) -> None:
     app.add_handler(CallbackQueryHandler(answer, pattern=cb.QUIZ_SUBMIT.pattern))
     app.add_handler(CallbackQueryHandler(toggle, pattern=cb.QUIZ_TOGGLE.pattern))
     app.add_handler(CallbackQueryHandler(next_question, pattern=cb.QUIZ_NEXT.pattern))
+    app.add_handler(CallbackQueryHandler(restart, pattern=cb.QUIZ_RESTART.pattern))
+    app.add_handler(CallbackQueryHandler(lesson_card, pattern=cb.QUIZ_CARD.pattern))

@@ -9,16 +9,26 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, Services
-from bot.handlers.common import show
+from bot.handlers.common import answer_button, show
 from bot.handlers.menu import Menu
 from bot.handlers.stale import stale_button
 from bot.i18n import Html
-from bot.services.reminders import PRESET_TIMES, QUIET_END, QUIET_START, TIMEZONES, zone
+from bot.numerals import ascii_digits
+from bot.services.reminders import FIRST_ALLOWED, LAST_ALLOWED, PRESET_TIMES, TIMEZONES, zone
 from bot.ui import callbacks as cb
 from bot.ui import quiz as kb
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
+
+
+#: ``/reminder on`` and ``/reminder off`` (and the old ``0`` and ``-`` for off).
+SWITCHES = {"on": True, "off": False, "0": False, "-": False}
+
+
+def _allowed(t) -> dict[str, str]:
+    """The first and last minute a reminder may be set to, exactly as they are enforced."""
+    return {"first": t.clock(FIRST_ALLOWED), "last": t.clock(LAST_ALLOWED)}
 
 
 def _zone_label(context: BotContext, name: str) -> str:
@@ -28,16 +38,21 @@ def _zone_label(context: BotContext, name: str) -> str:
     return get_timezone_location(zone(name), locale=locale, return_city=True)
 
 
+def _example(t) -> str:
+    """The command an officer can copy, one value (one isolate) in the locale's digits."""
+    return f"/reminder {t.clock('08:30')}"
+
+
 async def reminder_screen(update: Update, context: BotContext, note: str | None = None) -> None:
     t, user = context.t, context.user
     reminder = await context.services.reminders.get_or_default(user.user_id, user.country)
     status = (t._("Your daily reminder is <b>on</b>, at {time} ({zone}).",
-                  time=reminder.local_time, zone=_zone_label(context, reminder.timezone))
+                  time=t.clock(reminder.local_time), zone=_zone_label(context, reminder.timezone))
               if reminder.enabled else t._("Your daily reminder is <b>off</b>."))
     text = t._("⏰ <b>Daily reminder</b>\n{status}\n\nPress a time below, or send "
-               "/reminder followed by a time, for example /reminder 08:30. Reminders are never "
-               "sent between {quiet_start} and {quiet_end}.", status=Html(status),
-               quiet_start=QUIET_START.strftime("%H:%M"), quiet_end=QUIET_END.strftime("%H:%M"))
+               "/reminder followed by a time from {first} to {last}, for example {example}. "
+               "/reminder off turns it off, /reminder on turns it on again.",
+               status=Html(status), example=_example(t), **_allowed(t))
     if note:
         text = f"{note}\n\n{text}"
     await show(update, context, text, kb.reminder(t, reminder.enabled, PRESET_TIMES,
@@ -56,7 +71,7 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     else:
         await stale_button(update, context)
         return
-    await update.callback_query.answer(context.t.label("Saved."))
+    await answer_button(update, context.t.label("Saved."))
     await reminder_screen(update, context)
 
 
@@ -66,18 +81,18 @@ async def reminder_command(update: Update, context: BotContext) -> None:
     if not raw:
         await reminder_screen(update, context)
         return
-    if raw.strip().lower() in ("off", "0", "-"):
-        await context.services.reminders.set_enabled(user.user_id, user.country, False)
+    switch = SWITCHES.get(ascii_digits(raw.strip().lower()))
+    if switch is not None:
+        await context.services.reminders.set_enabled(user.user_id, user.country, switch)
         await reminder_screen(update, context)
         return
     result = await context.services.reminders.set_time(user.user_id, user.country, raw)
     if result.status == "unparsed":
-        note = t._("I could not read {text} as a time. Send it like this: /reminder 08:30",
-                   text=raw[:40])
+        note = t._("I could not read {text} as a time. Send it like this: {example} "
+                   "(or 9, 09.00, 9am), or /reminder off.", text=raw[:40], example=_example(t))
     elif result.status == "quiet":
-        note = t._("Please choose a time between {start} and {end}: reminders are never sent "
-                   "at night.", start=QUIET_END.strftime("%H:%M"),
-                   end=QUIET_START.strftime("%H:%M"))
+        note = t._("Please choose a time from {first} to {last}: reminders are never sent at "
+                   "night.", **_allowed(t))
     else:
         note = None
     await reminder_screen(update, context, note=note)
@@ -97,7 +112,7 @@ async def timezone_button(update: Update, context: BotContext) -> None:
         return
     user = context.user
     await context.services.reminders.set_timezone(user.user_id, user.country, TIMEZONES[index])
-    await update.callback_query.answer(context.t.label("Saved."))
+    await answer_button(update, context.t.label("Saved."))
     await reminder_screen(update, context)
 
 

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import BotContext
 from bot.handlers.admin import admin_only
-from bot.handlers.common import show
+from bot.handlers.common import answer_button, show
 from bot.handlers.staff import invite_link
 from bot.handlers.stale import stale_button
 from bot.i18n import Html
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def _day(context: BotContext, stamp: str | None) -> str:
-    return context.t.date(parse_iso(stamp).date(), "medium") if stamp else "—"
+    return context.t.date(parse_iso(stamp).date()) if stamp else "—"
 
 
 async def roles_screen(update: Update, context: BotContext) -> None:
@@ -65,18 +65,18 @@ async def roles_button(update: Update, context: BotContext) -> None:
     values = cb.ROLES.unpack(query.data) or {}
     action, value = values.get("a"), values.get("v", "")
     if action == "list":
-        await query.answer()
+        await answer_button(update)
         await roles_screen(update, context)
     elif action == "invite":
-        await query.answer()
+        await answer_button(update)
         invite = await context.services.roles.create_invite(update.effective_user.id)
         await show(update, context, t._(
             "<b>Trainer invite</b>\nSend this link to the new trainer. It works once and "
             "expires on {date} (UTC).\n{link}",
-            date=t.datetime(parse_iso(invite.expires_at), "short"),
+            date=t.date(parse_iso(invite.expires_at).date()),
             link=invite_link(context, invite.payload)), kb.back_to_roles(t))
     elif action == "revoke" and value.isdigit():
-        await query.answer()
+        await answer_button(update)
         await show(update, context, t._(
             "Take the trainer role from {user}? Their cohorts stay, and an administrator "
             "can still manage them; broadcasts they scheduled are cancelled.", user=value),
@@ -84,9 +84,9 @@ async def roles_button(update: Update, context: BotContext) -> None:
                        cb.ROLES.pack(a="list", v=kb.NONE)))
     elif action == "revoke-yes" and value.isdigit():
         status = await context.services.roles.revoke(update.effective_user.id, int(value))
-        await query.answer(t.label("{user} is no longer a trainer.", user=value)
-                           if status == "ok" else t.label("{user} is not a trainer.",
-                                                          user=value))
+        await answer_button(update, t.label("{user} is no longer a trainer.", user=value)
+                            if status == "ok" else t.label("{user} is not a trainer.",
+                                                           user=value))
         await roles_screen(update, context)
     else:
         await stale_button(update, context)
@@ -132,9 +132,9 @@ async def tell_new_trainer(context: BotContext, user_id: int) -> None:
         return
     t = context.services.catalogs.get(user.locale)
     try:
-        await context.bot.send_message(user.chat_id, t._(
+        await context.bot.send_message(user.chat_id, t.layout(t._(
             "🎓 You are now a trainer. Send /cohorts to create a cohort and invite officers, "
-            "and /broadcast to send them a message."))
+            "and /broadcast to send them a message.")))
     except TelegramError as exc:
         log.info("Could not tell a new trainer: %s", exc)
 

@@ -15,11 +15,12 @@ from telegram.ext import Application, CommandHandler, InlineQueryHandler, filter
 
 from bot.context import BotContext
 from bot.course.model import ReferenceCard
-from bot.handlers import fallback
+from bot.handlers import fallback, search_pages
 from bot.handlers.common import Page, show
 from bot.handlers.reference import card_text
 from bot.services.reference import CardView
 from bot.services.search_text import plain
+from bot.ui import examples
 from bot.ui import reference as kb
 
 #: How much of the query the answer repeats.
@@ -40,24 +41,22 @@ def _shown_query(text: str) -> str:
 async def answer(update: Update, context: BotContext, text: str) -> None:
     """Search and show the results, or a helpful answer with the topics."""
     t, page = context.t, Page(context)
-    results = await context.services.search.search(text, t.locale)
+    results = await context.services.search.search(text, t.locale, limit=None)
     if results.found:
-        entries = [("ref" if isinstance(item, ReferenceCard) else "lesson", item.id,
-                    page(item.title), isinstance(item, ReferenceCard) and item.sensitive)
-                   for item in results.items]
-        reply = t.ngettext("🔎 <b>{n} result for “{query}”</b>\nChoose one:",
-                           "🔎 <b>{n} results for “{query}”</b>\nChoose one:",
-                           len(entries), query=_shown_query(text))
-        markup = kb.results(t, entries)
-    else:
-        markup = kb.topics(t, [(topic.module.id, page(topic.module.title))
-                               for topic in context.services.reference.topics()])
-        reply = t._("🔎 <b>Search</b>\nSend me the words you are looking for, for example "
-                    "<i>overdose</i> or <i>needle</i>, or choose a topic:") \
-            if results.query.empty else \
-            t._("🔎 I found nothing for “{query}”.\nTry another or a shorter word, or choose "
-                "a topic below. In an emergency, call for help first: /emergency",
-                query=_shown_query(text))
+        recent: search_pages.RecentResults = context.bot_data[search_pages.RECENT]
+        key = recent.remember(update.effective_user.id, search_pages.refs_of(results.items))
+        await search_pages.show_page(update, context, results.items, key, 0,
+                                     _shown_query(text), edit=False)
+        return
+    markup = kb.topics(t, [(topic.module.id, page(topic.module.title))
+                           for topic in context.services.reference.topics()])
+    reply = t._("🔎 <b>Search</b>\nSend me the words you are looking for, for example "
+                "<i>{example}</i> or <i>{example2}</i>, or choose a topic:",
+                example=t.label(examples.OVERDOSE), example2=t.label(examples.NEEDLE)) \
+        if results.query.empty else \
+        t._("🔎 I found nothing for “{query}”.\nTry another or a shorter word, or choose "
+            "a topic below. In an emergency, call for help first: /emergency",
+            query=_shown_query(text))
     await show(update, context, reply + page.notice(), markup, edit=False)
 
 
@@ -90,7 +89,8 @@ def _article(context: BotContext, view: CardView) -> InlineQueryResultArticle:
         "<i>Shared from Toolkit Companion: {bot}</i>", bot=_mention(context))
     return InlineQueryResultArticle(
         id=view.card.id, title=title, description=description,
-        input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML))
+        input_message_content=InputTextMessageContent(context.t.layout(message),
+                                                      parse_mode=ParseMode.HTML))
 
 
 def _protected(context: BotContext, count: int) -> InlineQueryResultArticle:
@@ -100,18 +100,18 @@ def _protected(context: BotContext, count: int) -> InlineQueryResultArticle:
             "{n} protected card: open it in the bot", "{n} protected cards: open them in the bot",
             count),
         description=t.label("Protected guidance is shown only inside the bot."),
-        input_message_content=InputTextMessageContent(t._(
+        input_message_content=InputTextMessageContent(t.layout(t._(
             "🔒 Some guidance is shown only inside the bot, where it cannot be forwarded. "
-            "Open {bot} and choose Reference.", bot=_mention(context)),
+            "Open {bot} and choose Reference.", bot=_mention(context))),
             parse_mode=ParseMode.HTML))
 
 
 async def inline_query(update: Update, context: BotContext) -> None:
-    query = update.inline_query
+    inline = update.inline_query
     reference = context.services.reference
-    if query.query.strip():
+    if inline.query.strip():
         results = await context.services.search.search(
-            query.query, context.t.locale, limit=INLINE_RESULTS * 2, kinds=("ref",))
+            inline.query, context.t.locale, limit=INLINE_RESULTS * 2, kinds=("ref",))
         cards = [c for c in results.items if isinstance(c, ReferenceCard)]
     else:
         cards = reference.top_cards()
@@ -120,11 +120,12 @@ async def inline_query(update: Update, context: BotContext) -> None:
     articles = [_article(context, v) for v in views[:INLINE_RESULTS]]
     if protected:
         articles.append(_protected(context, protected))
-    await query.answer(articles, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+    await inline.answer(articles, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("search", search_command, filters=filters.ChatType.PRIVATE))
+    search_pages.register(app)
     app.add_handler(InlineQueryHandler(inline_query))
     app.bot_data[fallback.TEXT_READERS].append(read_text)
 

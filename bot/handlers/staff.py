@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers.common import show
+from bot.handlers.common import answer_button, show
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Awaitable[None]]
@@ -27,7 +27,7 @@ async def refuse(update: Update, context: BotContext, text: str) -> None:
     """Say no: as a pop-up to a button press, as a message to a command. ``text`` is plain
     (``t.label``)."""
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await answer_button(update, text, alert=True)
     else:
         await show(update, context, html.escape(text, quote=False), edit=False)
 

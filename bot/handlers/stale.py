@@ -7,7 +7,7 @@ from typing import TypeVar
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import show_menu
+from bot.handlers.common import answer_button, show_menu
 
 T = TypeVar("T")
 
@@ -18,7 +18,7 @@ async def pressed(update: Update, context: BotContext, result: T | None) -> T | 
     if not result:
         await stale_button(update, context)
         return None
-    await update.callback_query.answer()
+    await answer_button(update)
     return result
 
 
@@ -27,8 +27,8 @@ async def stale_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer(context.t.label("This button is out of date. Here is the main menu."),
-                       show_alert=False)
+    await answer_button(update, context.t.label(
+        "This button is out of date. Here is the main menu."))
     if context.user is not None and context.user.onboarded:
         await show_menu(update, context)
     else:

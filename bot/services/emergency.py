@@ -8,13 +8,14 @@ from datetime import date
 
 from bot.countries import COURSE_COUNTRIES
 from bot.course.model import EmergencyNumber
+from bot.numerals import ascii_digits
 from bot.services.content import ContentService
 from bot.store import Store
 from bot.store.emergency import Previous
 from bot.timeutil import Clock, iso, parse_iso
 
 SERVICES = ("general", "police", "ambulance", "rescue")
-_NUMBER = re.compile(r"^\d{2,15}$")
+_NUMBER = re.compile(r"^[0-9]{2,15}$")
 
 
 class InvalidCorrection(ValueError):
@@ -70,6 +71,7 @@ class EmergencyService:
                       verified: bool = True) -> Change:
         """Store an admin's correction with its audit row. The caller checked the role."""
         country, service = country.upper(), service.lower()
+        number = ascii_digits(number)  # an admin may type ۱۱۲ or ١١٢: stored as 112
         if country not in COURSE_COUNTRIES or service not in SERVICES or \
                 not _NUMBER.match(number):
             raise InvalidCorrection(f"{country} {service} {number}")

@@ -209,12 +209,14 @@ class QuizService:
         chosen = p.selected if positions is None else positions
         if any(not 0 <= i < len(p.order) for i in chosen):
             return Answer("invalid")
-        if not chosen:
-            return Answer("empty")
         right = frozenset(pos for pos, idx in enumerate(p.order) if item.options[idx].correct)
         session = await self.store.quiz.session(p.session_id)
         if p.answered or session is None:
-            return Answer("already", item, p, chosen == right, chosen, right, None, session)
+            # answered before: what was chosen then, so that the answer can be shown again
+            return Answer("already", item, p, p.selected == right, p.selected, right, None,
+                          session)
+        if not chosen:
+            return Answer("empty")
         if session.finished:
             return Answer("old", item, p, session=session)
         correct = chosen == right
@@ -227,7 +229,7 @@ class QuizService:
         written = await self.store.quiz.record_answer(
             p, correct=correct, rating=int(rating), duration_ms=int(seconds * 1000),
             now=iso(now), card_json=card.to_json(), due=iso(card.due), log_json=log.to_json(),
-            lapse=stored is not None and not correct)
+            lapse=stored is not None and not correct, selected=chosen)
         session = await self.store.quiz.session(p.session_id)
         if not written:
             return Answer("already", item, p, correct, chosen, right, None, session)
@@ -259,6 +261,14 @@ class QuizService:
             streak += 1
             expected = day - timedelta(days=1)
         return streak
+
+    async def open_session(self, user_id: int) -> Session | None:
+        """The officer's quiz in progress: unfinished, with some but not all questions
+        answered (one with none answered yet has nothing to lose by starting again)."""
+        session = await self.store.quiz.live_session(user_id)
+        if session is None or not 0 < session.position < len(session.items):
+            return None
+        return session
 
     async def due_count(self, user_id: int) -> int:
         return len(await self.due_items(user_id))

@@ -10,11 +10,11 @@ quiet hours) nor sends one twice.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.numerals import read_time
 from bot.store import Store
 from bot.store.outbox import NewMessage
 from bot.store.reminders import Claim, Reminder
@@ -22,6 +22,9 @@ from bot.timeutil import Clock, iso, parse_iso
 
 DEFAULT_TIME = "09:00"
 QUIET_START, QUIET_END = time(21, 0), time(7, 0)  # no reminder from 21:00 to 07:00 local
+#: The first and last minute a reminder may be set to: exactly what ``in_quiet_hours`` allows.
+FIRST_ALLOWED = QUIET_END
+LAST_ALLOWED = (datetime.combine(date.min, QUIET_START) - timedelta(minutes=1)).time()
 LATE_LIMIT = timedelta(hours=3)  # a reminder later than this is skipped, not sent late
 PRESET_TIMES = ("07:30", "09:00", "12:00", "17:00", "19:00")
 REMINDER_KIND = "reminder"  # the outbox kind of daily reminders
@@ -33,15 +36,13 @@ COUNTRY_TIMEZONES = {
 #: Zones an officer can choose from (the course countries', and UTC).
 TIMEZONES = (*COUNTRY_TIMEZONES.values(), "UTC")
 
-_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.h ]?([0-5]\d)\s*$")
 
 
 def parse_time(text: str) -> str | None:
-    """``8:30``, ``08.30``, ``0830``, ``8h30`` -> ``08:30``; ``None`` when it is not a time."""
-    match = _TIME.match(text or "")
-    if not match:
-        return None
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    """``8:30``, ``08.30``, ``0830``, ``8h30``, ``9``, ``9am``, ``۹:۳۰`` -> ``HH:MM``; ``None``
+    when it is not a time (``bot.numerals.read_time``)."""
+    parsed = read_time(text)
+    return None if parsed is None else f"{parsed[0]:02d}:{parsed[1]:02d}"
 
 
 def in_quiet_hours(local: time) -> bool:

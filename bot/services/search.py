@@ -30,7 +30,7 @@ from bot.store.search import Document
 log = logging.getLogger(__name__)
 
 #: Bump when the way rows are written changes, so existing indexes are rebuilt.
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"  # 2: every script folded (bot.services.search_text)
 RESULTS = 6
 
 Item = ReferenceCard | Lesson
@@ -38,8 +38,12 @@ Item = ReferenceCard | Lesson
 
 @dataclass(frozen=True)
 class Results:
+    """What a search found: ``items``, best first (at most the limit asked for), out of
+    ``total`` matching items."""
+
     query: Query
     items: tuple[Item, ...]
+    total: int = 0
 
     @property
     def found(self) -> bool:
@@ -136,19 +140,20 @@ class SearchService:
             return rebuilt
 
     # --- queries -------------------------------------------------------------------------
-    async def search(self, text: str, locale: str, *, limit: int = RESULTS,
+    async def search(self, text: str, locale: str, *, limit: int | None = RESULTS,
                      kinds: tuple[str, ...] = ("ref", "lesson")) -> Results:
-        """Lessons and cards for what an officer typed: every word first, else any word."""
-        query = Query.parse(text)
+        """Lessons and cards for what an officer typed: every word first, else any word.
+        ``limit=None``: every matching item."""
+        query = Query.parse(text, locale)
         if query.empty:
             return Results(query, ())
         served = self.content.served
         if self._checked is not served:
             await self.ensure_index(served)
         locales = tuple(dict.fromkeys((locale, SOURCE_LOCALE)))
-        hits = await self.store.search.search(query.all_words(), locales, limit, kinds)
+        hits = await self.store.search.search(query.all_words(), locales, None, kinds)
         if not hits and len(query.words) > 1:
-            hits = await self.store.search.search(query.any_word(), locales, limit, kinds)
+            hits = await self.store.search.search(query.any_word(), locales, None, kinds)
         course = served.course
         items: list[Item] = []
         for hit in hits:
@@ -156,4 +161,4 @@ class SearchService:
                 else course.lesson(hit.item_id)
             if item is not None:
                 items.append(item)
-        return Results(query, tuple(items))
+        return Results(query, tuple(items[:limit]), len(items))

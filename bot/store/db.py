@@ -11,6 +11,7 @@ inside a transaction.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.migrations import MIGRATIONS
+from bot.store.migrations import MIGRATIONS, TableRebuild
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,8 @@ class Database:
         return self._conn
 
     async def open(self) -> None:
-        folder = self.path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            _private_files(self.path)
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
             await self._conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
@@ -67,13 +67,18 @@ class Database:
     async def schema_version(self) -> int:
         return int(await self.scalar("PRAGMA user_version"))
 
-    async def migrate(self, target: int | None = None) -> int:
-        """Apply pending migrations in order, each in its own transaction."""
+    async def migrate(self, target: int | None = None,
+                      migrations: Sequence[tuple[int, str]] = MIGRATIONS) -> int:
+        """Apply pending migrations in order, each in its own transaction; one that rebuilds
+        a table (``TableRebuild``) with foreign keys off (see ``bot/store/migrations.py``)."""
         current = await self.schema_version()
-        for version, script in MIGRATIONS:
+        for version, script in migrations:
             if version <= current or (target is not None and version > target):
                 continue
-            await self.write(_apply, _statements(script), version)
+            if isinstance(script, TableRebuild):
+                await self.run(_apply_rebuild, _statements(script), version)
+            else:
+                await self.write(_apply, _statements(script), version)
             log.info("Database migrated to version %d", version)
             current = version
         return current
@@ -115,6 +120,30 @@ class Database:
 
 T = TypeVar("T")
 
+#: The database holds officers' ids, progress and answers: only the bot's user may read it.
+FILE_MODE, FOLDER_MODE = 0o600, 0o700
+
+
+def _private_files(path: Path) -> None:
+    """Create the database's folder 0700 and the file 0600 before SQLite opens it.
+
+    SQLite creates a new file 0644 less the umask, and its -wal and -shm files with the mode
+    of the database file (it sets that mode itself, whatever the umask): so creating the file
+    0600 first makes all three private under any umask. Files left by an older version are
+    tightened. A folder that already exists is not ours to change (it may be /var/lib or a
+    shared volume): a warning says when others can list it."""
+    folder = path.parent
+    if not folder.is_dir():
+        folder.mkdir(parents=True, mode=FOLDER_MODE, exist_ok=True)
+        os.chmod(folder, FOLDER_MODE)  # mkdir's mode is reduced by the umask
+    elif folder.stat().st_mode & 0o077:
+        log.warning("The database folder %s can be read by other users; chmod 700 it",
+                    folder)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o777 != FILE_MODE:
+            os.chmod(file, FILE_MODE)
+
 
 def _call(aconn: aiosqlite.Connection, fn: Callable[..., Any], args: tuple) -> Any:
     return fn(aconn._conn, *args)
@@ -139,6 +168,31 @@ def _apply(conn: sqlite3.Connection, statements: list[str], version: int) -> Non
     for statement in statements:
         conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def _apply_rebuild(conn: sqlite3.Connection, statements: list[str], version: int) -> None:
+    """SQLite's 12-step procedure for a table rebuild: foreign keys off outside the
+    transaction, the rebuild and a foreign key check inside it, foreign keys back on."""
+    enabled = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        if conn.execute("PRAGMA foreign_keys").fetchone()[0]:
+            raise sqlite3.OperationalError("foreign keys cannot be turned off for migration "
+                                           f"{version}: a transaction is open")
+        _transaction(conn, _apply_checked, (statements, version))
+    finally:
+        if enabled:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _apply_checked(conn: sqlite3.Connection, statements: list[str], version: int) -> None:
+    _apply(conn, statements, version)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise sqlite3.IntegrityError(
+            f"migration {version} would leave {len(broken)} row(s) pointing nowhere, in "
+            f"{', '.join(tables)}; nothing was changed")
 
 
 def _fetchone(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> sqlite3.Row | None:

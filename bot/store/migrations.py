@@ -1,7 +1,41 @@
 """Versioned schema migrations, applied in order at start-up (``PRAGMA user_version``).
 
-Never edit a migration that has shipped: add a new one.
+Never edit a migration that has shipped: add a new one, ``(version, script)`` appended to
+``MIGRATIONS``. Each runs in its own transaction with ``PRAGMA user_version`` set in it, so a
+migration is applied whole or not at all (``Database.migrate`` in ``bot/store/db.py``).
+
+**A migration that rebuilds a table** (any change ``ALTER TABLE`` cannot make: a constraint, a
+column's type, dropping a column that a constraint uses) wraps its script in
+``TableRebuild``, and follows SQLite's 12-step procedure
+(https://www.sqlite.org/lang_altertable.html#otheralter)::
+
+    (9, TableRebuild('''
+    CREATE TABLE new_users (... the new definition ...);
+    INSERT INTO new_users (user_id, ...) SELECT user_id, ... FROM users;
+    DROP TABLE users;
+    ALTER TABLE new_users RENAME TO users;
+    CREATE INDEX ...;   -- the table's indexes, triggers and views, made again
+    ''')),
+
+The runner turns foreign keys off *before* the transaction (inside one the pragma is silently
+ignored), runs the script, runs ``PRAGMA foreign_key_check`` and rolls everything back if any
+row points nowhere, commits, and turns foreign keys back on. This is not a formality: with
+foreign keys on, ``DROP TABLE users`` is an implicit ``DELETE FROM users``, and every
+``ON DELETE CASCADE`` child (progress, quiz cards, reviews, reminders...) would be emptied.
+Build the new table under a new name and rename it, never the other way round (renaming the
+old table first would make the other tables' foreign keys follow it to the dropped table).
+Do not put ``PRAGMA foreign_keys`` in a script: it would be ignored.
+
+tests/test_migrations.py fills every table of each older schema with rows (generated from
+``PRAGMA table_info``, so tables added later are covered without editing the test) and checks
+that every row is still there after the upgrade to the latest version.
 """
+
+
+class TableRebuild(str):
+    """A migration script that rebuilds a table: applied with foreign keys off, checked with
+    ``PRAGMA foreign_key_check`` before it commits (see the module's docstring)."""
+
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """

@@ -141,13 +141,17 @@ class QuizRepo:
 
     async def record_answer(self, presentation: Presentation, *, correct: bool, rating: int,
                             duration_ms: int, now: str, card_json: str, due: str,
-                            log_json: str, lapse: bool) -> bool:
-        """Everything one answer changes, in one transaction. False if already answered
+                            log_json: str, lapse: bool,
+                            selected: frozenset[int] = frozenset()) -> bool:
+        """Everything one answer changes, in one transaction (``selected``: the displayed
+        positions chosen, kept so the answer can be shown again). False if already answered
         (a double press or a replay): then nothing is written."""
         def record(tx: sqlite3.Connection) -> bool:
             cur = tx.execute(
-                "UPDATE quiz_presentations SET answered_at = ?, correct = ? "
-                "WHERE id = ? AND answered_at IS NULL", (now, int(correct), presentation.id))
+                "UPDATE quiz_presentations SET answered_at = ?, correct = ?, selected = ? "
+                "WHERE id = ? AND answered_at IS NULL",
+                (now, int(correct), ",".join(str(i) for i in sorted(selected)),
+                 presentation.id))
             if cur.rowcount == 0:
                 return False
             tx.execute(

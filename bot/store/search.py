@@ -72,34 +72,38 @@ class SearchRepo:
             "VALUES (?, ?, ?, ?, ?, ?)",
             [(d.title, d.keywords, d.body, d.kind, d.item_id, d.locale) for d in documents])
 
-    async def search(self, match: str, locales: tuple[str, ...], limit: int,
+    async def search(self, match: str, locales: tuple[str, ...], limit: int | None = None,
                      kinds: tuple[str, ...] = ("ref", "lesson")) -> list[Hit]:
-        """The best ``limit`` items for an FTS5 ``match`` expression (built by the service from
-        quoted words only), over the rows of ``locales``; each item once, at its best row."""
+        """The best ``limit`` items (every matching item when None, so that the caller knows
+        how many there are) for an FTS5 ``match`` expression (built by the service from quoted
+        words only), over the rows of ``locales``; each item once, at its best row."""
         marks = ", ".join("?" for _ in locales)
         kind_marks = ", ".join("?" for _ in kinds)
         title, keywords, body = WEIGHTS
         # An item has at most one row per locale, so this many rows hold ``limit`` items.
-        # (bm25 cannot be used in a subquery that SQLite flattens into a GROUP BY.)
+        # (bm25 cannot be used in a subquery that SQLite flattens into a GROUP BY.) bm25 is
+        # computed for every matching row to sort them anyway: all of them cost little more.
         sql = (
             f"SELECT kind, item_id, bm25(search_index, {title}, {keywords}, {body})"
             f"  * (CASE kind WHEN 'ref' THEN {REFERENCE_BOOST} ELSE 1.0 END) AS score"
             " FROM search_index WHERE search_index MATCH ?"
             f"  AND locale IN ({marks}) AND kind IN ({kind_marks})"
             " ORDER BY score, kind DESC, item_id LIMIT ?")
+        rows_wanted = -1 if limit is None else limit * len(locales)
         try:
-            rows = await self.db.fetchall(sql, (match, *locales, *kinds,
-                                                limit * len(locales)))
-        except sqlite3.OperationalError:
+            rows = await self.db.fetchall(sql, (match, *locales, *kinds, rows_wanted))
+        except sqlite3.OperationalError as exc:
             # The service only builds quoted strings, so this is a bug, not bad input: an
-            # officer still gets "nothing found" rather than an error.
-            log.exception("FTS5 rejected %r", match)
+            # officer still gets "nothing found" rather than an error. Neither the query nor
+            # SQLite's message (it quotes the query) is logged: they are the officer's words.
+            log.error("FTS5 rejected a query of %d characters (%s)", len(match),
+                      type(exc).__name__)
             return []
         best: dict[tuple[str, str], Hit] = {}
         for r in rows:
             best.setdefault((r["kind"], r["item_id"]),
                             Hit(r["kind"], r["item_id"], float(r["score"])))
-        return list(best.values())[:limit]
+        return list(best.values())[:limit]  # [:None] is all
 
     async def count(self) -> int:
         return int(await self.db.scalar("SELECT COUNT(*) FROM search_index"))

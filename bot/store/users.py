@@ -20,6 +20,9 @@ class User:
     start_payload: str | None
     active: bool
     privacy_seen: bool
+    #: when this account began (UTC, to the millisecond): a /forget prompt names it, so that
+    #: a prompt shown before a deletion never touches an account begun after it
+    created_at: str = ""
 
     @property
     def onboarded(self) -> bool:
@@ -33,6 +36,7 @@ def _user(row: sqlite3.Row | None) -> User | None:
         user_id=row["user_id"], chat_id=row["chat_id"], locale=row["locale"],
         country=row["country"], role=row["role"], start_payload=row["start_payload"],
         active=bool(row["active"]), privacy_seen=row["privacy_seen_at"] is not None,
+        created_at=row["created_at"],
     )
 
 
@@ -49,7 +53,8 @@ class UserRepo:
     async def ensure(self, user_id: int, chat_id: int) -> User:
         """Return the user, creating the row on first contact (locale chosen later)."""
         await self.db.execute(
-            "INSERT INTO users (user_id, chat_id) VALUES (?, ?) "
+            "INSERT INTO users (user_id, chat_id, created_at) "
+            "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
             "ON CONFLICT (user_id) DO NOTHING", (user_id, chat_id))
         user = await self.get(user_id)
         assert user is not None

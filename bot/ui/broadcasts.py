@@ -18,6 +18,7 @@ from bot.store.cohorts import Cohort
 from bot.ui import callbacks as cb
 from bot.ui import templates
 from bot.ui.keyboards import rows
+from bot.ui.trainers import homed
 
 NONE = "-"
 #: Hours offered for a meeting or a scheduled broadcast (never in quiet hours)
@@ -48,7 +49,7 @@ def cancel_row(t: Translator, b: Broadcast) -> list[Button]:
 
 
 def back_and_cancel(t: Translator, b: Broadcast, back: str) -> Markup:
-    return Markup([[Button("⬅️ " + t.label("Back"), callback_data=data(b, back)),
+    return homed(t, [[Button("⬅️ " + t.label("Back"), callback_data=data(b, back)),
                     *cancel_row(t, b)]])
 
 
@@ -72,21 +73,21 @@ def audience(t: Translator, b: Broadcast, cohorts: Sequence[Cohort], *, admin: b
         menu.append([Button(t.label("Continue") + " ➡️", callback_data=data(b, "nar"))])
     menu.append([Button("📜 " + t.label("Earlier broadcasts"), callback_data=data(0, "hist")),
                  *cancel_row(t, b)])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def countries(t: Translator, b: Broadcast) -> Markup:
     menu = rows([Button(country_name(code, t.locale), callback_data=data(b, "cty", code))
                  for code in COURSE_COUNTRIES], 2)
     menu.append([Button("⬅️ " + t.label("Back"), callback_data=data(b, "aud", 0))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def languages(t: Translator, b: Broadcast, locales: Sequence[str]) -> Markup:
     menu = rows([Button(LANGUAGE_NAMES[loc], callback_data=data(b, "lng", loc))
                  for loc in locales], 3)
     menu.append([Button("⬅️ " + t.label("Back"), callback_data=data(b, "aud", 0))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def narrow_label(t: Translator, key: str, module_title: str = "") -> str:
@@ -106,7 +107,7 @@ def narrow(t: Translator, b: Broadcast) -> Markup:
     menu = [[Button(narrow_label(t, key), callback_data=data(b, "n", key))] for key in keys]
     menu.append([Button("⬅️ " + t.label("Back"), callback_data=data(b, "aud", 0)),
                  *cancel_row(t, b)])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def modules(t: Translator, b: Broadcast, entries: Sequence[tuple[str, str]], action: str,
@@ -115,7 +116,7 @@ def modules(t: Translator, b: Broadcast, entries: Sequence[tuple[str, str]], act
     menu = [[Button(title, callback_data=data(b, action, module_id))]
             for module_id, title in entries]
     menu.append([Button("⬅️ " + t.label("Back"), callback_data=data(b, back))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def message(t: Translator, b: Broadcast) -> Markup:
@@ -124,7 +125,7 @@ def message(t: Translator, b: Broadcast) -> Markup:
     menu.append([Button("✍️ " + t.label("My own text"), callback_data=data(b, "own"))])
     menu.append([Button("⬅️ " + t.label("Back"), callback_data=data(b, "nar")),
                  *cancel_row(t, b)])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def days(t: Translator, b: Broadcast, first: date, count: int, action: str, back: str
@@ -135,17 +136,17 @@ def days(t: Translator, b: Broadcast, first: date, count: int, action: str, back
     menu = rows(buttons, 3)
     menu.append([Button("⬅️ " + t.label("Back"), callback_data=data(b, back)),
                  *cancel_row(t, b)])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def hours(t: Translator, b: Broadcast, day: date, action: str, back: str,
           earliest: int = 0) -> Markup:
-    buttons = [Button(t.time(time(h, 0)), callback_data=data(
+    buttons = [Button(t.clock(time(h, 0)), callback_data=data(
         b, action, f"{day.strftime('%Y%m%d')}{h:02d}00")) for h in HOURS if h >= earliest]
     menu = rows(buttons, 4)
     menu.append([Button("⬅️ " + t.label("Back"), callback_data=data(b, back)),
                  *cancel_row(t, b)])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def preview(t: Translator, b: Broadcast, *, sendable: bool) -> Markup:
@@ -156,17 +157,17 @@ def preview(t: Translator, b: Broadcast, *, sendable: bool) -> Markup:
     menu.append([Button("⬅️ " + t.label("Change the message"), callback_data=data(b, "msg")),
                  Button("👥 " + t.label("Change the audience"), callback_data=data(b, "aud", 0))])
     menu.append(cancel_row(t, b))
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def confirm(t: Translator, b: Broadcast, yes: str, value: object = NONE) -> Markup:
     action = "go" if value == NONE else "sgo"
-    return Markup([[Button("✅ " + yes, callback_data=data(b, action, value))],
+    return homed(t, [[Button("✅ " + yes, callback_data=data(b, action, value))],
                    [Button("⬅️ " + t.label("Back"), callback_data=data(b, "pre"))]])
 
 
 def scheduled(t: Translator, b: Broadcast) -> Markup:
-    return Markup([[Button("✖️ " + t.label("Cancel this broadcast"),
+    return homed(t, [[Button("✖️ " + t.label("Cancel this broadcast"),
                            callback_data=data(b, "cx"))],
                    [Button("📜 " + t.label("Earlier broadcasts"),
                            callback_data=data(0, "hist"))]])
@@ -176,13 +177,18 @@ def history(t: Translator, cancellable: Sequence[int]) -> Markup:
     menu = [[Button("✖️ " + t.label("Cancel #{id}", id=str(bid)),
                     callback_data=data(bid, "cx"))] for bid in cancellable]
     menu.append([Button("📣 " + t.label("New broadcast"), callback_data=data(0, "new"))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def progress_line(t: Translator, p: Progress) -> str:
     return t._("Sent: {sent} · Waiting: {pending} · Blocked the bot: {blocked} · Failed: "
                "{failed} · Nothing to send: {skipped}", sent=p.sent, pending=p.pending,
                blocked=p.blocked, failed=p.failed, skipped=p.skipped)
+
+
+def report_buttons(t: Translator) -> Markup:
+    return homed(t, [[Button("📜 " + t.label("Earlier broadcasts"),
+                             callback_data=data(0, "hist"))]])
 
 
 def report(t: Translator, b: Broadcast, p: Progress, rate: float, elapsed: float) -> str:

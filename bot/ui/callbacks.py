@@ -62,7 +62,8 @@ class Route:
 LANG = Route("lang", ("locale",))
 COUNTRY = Route("cty", ("code",))
 PRIVACY_OK = Route("priv")
-FORGET = Route("forget", ("answer",))  # yes | no
+#: answer: yes | no; since: when the account the prompt was shown to began (``User.since``)
+FORGET = Route("forget", ("answer", "since"))
 # Main menu entries
 MENU = Route("menu", ("item",))  # home | lessons | quiz | reference | settings | ...
 
@@ -76,6 +77,8 @@ QUIZ_ANSWER = Route("qa", ("p", "n", "pos"))
 QUIZ_TOGGLE = Route("qt", ("p", "n", "pos"))
 QUIZ_SUBMIT = Route("qs", ("p", "n"))
 QUIZ_NEXT = Route("qn", ("s",))
+QUIZ_CARD = Route("qc", ("s", "lesson", "card"))  # a lesson card opened from session s
+QUIZ_RESTART = Route("qr", ("s",))  # start over instead of continuing session s
 # Reminders: action = on | off | a preset time as HHMM; zone = index into TIMEZONES
 REMINDER = Route("rem", ("action",))
 TIMEZONE = Route("tz", ("zone",))
@@ -83,6 +86,9 @@ TIMEZONE = Route("tz", ("zone",))
 REF_TOPIC = Route("rt", ("module",))
 REF_CARD = Route("rc", ("card",))
 EMERGENCY = Route("em", ("code",))
+EMERGENCY_COUNTRY = Route("ecty", ("code",))  # /emergency before onboarding: the country
+# Search: another page of the results remembered under key
+SEARCH_PAGE = Route("sp", ("key", "page"))
 
 # Trainers and admins: a = action, v = its value ("-" when none), c = cohort, b = broadcast
 ROLES = Route("ro", ("a", "v"))
@@ -93,4 +99,5 @@ BROADCAST = Route("bc", ("b", "a", "v"))
 ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU, MODULE, CARD, DONE,
                              QUIZ_LESSON, QUIZ_ANSWER, QUIZ_TOGGLE, QUIZ_SUBMIT, QUIZ_NEXT,
                              REMINDER, TIMEZONE, REF_TOPIC, REF_CARD, EMERGENCY,
+                             QUIZ_CARD, QUIZ_RESTART, EMERGENCY_COUNTRY, SEARCH_PAGE,
                              ROLES, COHORT, MY_COHORT, BROADCAST)

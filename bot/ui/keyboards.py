@@ -16,19 +16,26 @@ def rows(buttons: Sequence[Button], width: int) -> list[list[Button]]:
     return [list(buttons[i:i + width]) for i in range(0, len(buttons), width)]
 
 
-def languages(locales: Sequence[str], suggested: str | None) -> Markup:
-    """Every language under its own name; the suggested one first."""
+def languages(locales: Sequence[str], suggested: str | None,
+              back: Translator | None = None) -> Markup:
+    """Every language under its own name; the suggested one first. ``back``: opened from
+    the settings, with a Back button to them (labelled in that translator's language)."""
     ordered = sorted(locales, key=lambda loc: loc != suggested)
     buttons = [Button(LANGUAGE_NAMES[loc], callback_data=cb.LANG.pack(locale=loc))
                for loc in ordered]
-    return Markup(rows(buttons, 2))
+    return Markup(rows(buttons, 2) + ([_back_to_settings(back)] if back else []))
 
 
-def countries(t: Translator) -> Markup:
+def countries(t: Translator, back: bool = False) -> Markup:
     buttons = [Button(country_name(code, t.locale), callback_data=cb.COUNTRY.pack(code=code))
                for code in COURSE_COUNTRIES]
     buttons.append(Button(t.label("Another country"), callback_data=cb.COUNTRY.pack(code=OTHER)))
-    return Markup(rows(buttons, 2))
+    return Markup(rows(buttons, 2) + ([_back_to_settings(t)] if back else []))
+
+
+def _back_to_settings(t: Translator) -> list[Button]:
+    return [Button(t.label("◀ Back"), callback_data=cb.MENU.pack(item="settings")),
+            Button("🏠 " + t.label("Main menu"), callback_data=cb.MENU.pack(item="home"))]
 
 
 def privacy_ok(t: Translator) -> Markup:
@@ -36,9 +43,10 @@ def privacy_ok(t: Translator) -> Markup:
 
 
 def main_menu(t: Translator, *, resume: bool = False) -> Markup:
-    menu = []
+    menu = [[Button("🚨 " + t.label("Emergency numbers"), callback_data=cb.EMERGENCY.pack(
+        code="me"))]]
     if resume:
-        menu.append([Button("▶️ " + t.label("Continue where I left off"),
+        menu.append([Button(t.arrow("▶️ ") + t.label("Continue where I left off"),
                             callback_data=cb.MENU.pack(item="resume"))])
     menu += [
         [Button("📚 " + t.label("Lessons"), callback_data=cb.MENU.pack(item="lessons")),
@@ -65,8 +73,21 @@ def settings(t: Translator) -> Markup:
     ])
 
 
-def forget_confirm(t: Translator) -> Markup:
+def forget_confirm(t: Translator, since: str) -> Markup:
+    """``since``: the account the prompt belongs to (``forget_since``)."""
     return Markup([
-        [Button(t.label("Yes, delete everything"), callback_data=cb.FORGET.pack(answer="yes"))],
-        [Button(t.label("Cancel"), callback_data=cb.FORGET.pack(answer="no"))],
+        [Button(t.label("Yes, delete everything"),
+                callback_data=cb.FORGET.pack(answer="yes", since=since))],
+        [Button(t.label("Cancel"), callback_data=cb.FORGET.pack(answer="no", since=since))],
     ])
+
+
+def forget_since(created_at: str) -> str:
+    """An account's start as callback data: its digits (``20261201050000123``)."""
+    return "".join(ch for ch in created_at if ch.isascii() and ch.isdigit()) or "0"
+
+
+def start_again(t: Translator) -> Markup:
+    """After everything was deleted: begin again (the first onboarding step)."""
+    return Markup([[Button("🔄 " + t.label("Start again"),
+                           callback_data=cb.MENU.pack(item="home"))]])

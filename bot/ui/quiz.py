@@ -21,21 +21,53 @@ def question(t: Translator, pid: int, nonce: str, count: int, multiple: bool,
     if not multiple:
         buttons = [Button(str(i + 1), callback_data=cb.QUIZ_ANSWER.pack(p=pid, n=nonce, pos=i))
                    for i in range(count)]
-        return Markup(rows(buttons, 3 if count in (3, 5, 6) else 4))
+        return Markup([*rows(buttons, 3 if count in (3, 5, 6) else 4), [_home(t)]])
     buttons = [Button(("☑️ " if i in selected else "⬜ ") + str(i + 1),
                       callback_data=cb.QUIZ_TOGGLE.pack(p=pid, n=nonce, pos=i))
                for i in range(count)]
     return Markup([*rows(buttons, 4 if count == 4 else 3),
                    [Button("✔️ " + t.label("Submit answer"),
-                           callback_data=cb.QUIZ_SUBMIT.pack(p=pid, n=nonce))]])
+                           callback_data=cb.QUIZ_SUBMIT.pack(p=pid, n=nonce))],
+                   [_home(t)]])
 
 
-def after_answer(t: Translator, session_id: int, last: bool, lesson_id: str) -> Markup:
+def after_answer(t: Translator, session_id: int, last: bool, lesson_id: str,
+                 card: int) -> Markup:
+    """Next (or the results), the lesson card the question is about, the main menu."""
     forward = (t.label("See my results") if last else t.label("Next question ▶"))
     return Markup([
         [Button(forward, callback_data=cb.QUIZ_NEXT.pack(s=session_id))],
-        [Button("📖 " + t.label("Open the lesson"), callback_data=cb.CARD.pack(lesson=lesson_id,
-                                                                          card=1))],
+        [Button("📖 " + t.label("Open the lesson"),
+                callback_data=cb.QUIZ_CARD.pack(s=session_id, lesson=lesson_id, card=card))],
+        [_home(t)],
+    ])
+
+
+def lesson_from_quiz(t: Translator, session_id: int, lesson_id: str, card: int,
+                     total: int) -> Markup:
+    """A lesson card opened from a quiz answer: move through the lesson, then back to the
+    quiz where it stands (the next question, or the results)."""
+    nav = []
+    if card > 1:
+        nav.append(Button(t.label("◀ Back"), callback_data=cb.QUIZ_CARD.pack(
+            s=session_id, lesson=lesson_id, card=card - 1)))
+    if card < total:
+        nav.append(Button(t.label("Next ▶"), callback_data=cb.QUIZ_CARD.pack(
+            s=session_id, lesson=lesson_id, card=card + 1)))
+    return Markup([*([nav] if nav else []),
+                   [Button("⬅ " + t.label("Back to quiz"),
+                           callback_data=cb.QUIZ_NEXT.pack(s=session_id))],
+                   [_home(t)]])
+
+
+def resume_offer(t: Translator, session_id: int, number: int, total: int) -> Markup:
+    """``/quiz`` while a quiz is in progress: continue it where it stands, or start over."""
+    return Markup([
+        [Button("▶️ " + t.label("Continue (question {number} of {total})", number=number,
+                                total=total), callback_data=cb.QUIZ_NEXT.pack(s=session_id))],
+        [Button("🔄 " + t.label("Start over"),
+                callback_data=cb.QUIZ_RESTART.pack(s=session_id))],
+        [_home(t)],
     ])
 
 
@@ -63,7 +95,7 @@ def progress(t: Translator) -> Markup:
 
 
 def reminder(t: Translator, enabled: bool, presets: Sequence[str], current: str) -> Markup:
-    times = [Button(("• " if p == current and enabled else "") + p,
+    times = [Button(("• " if p == current and enabled else "") + t.clock(p),
                     callback_data=cb.REMINDER.pack(action=p.replace(":", "")))
              for p in presets]
     toggle = (Button("🔕 " + t.label("Turn reminders off"),
@@ -82,4 +114,5 @@ def timezones(t: Translator, labels: Sequence[str]) -> Markup:
     buttons = [Button(label, callback_data=cb.TIMEZONE.pack(zone=i)) for i, label in
                enumerate(labels)]
     return Markup([*rows(buttons, 2), [Button("⏰ " + t.label("Reminders"),
-                                              callback_data=cb.MENU.pack(item="reminders"))]])
+                                              callback_data=cb.MENU.pack(item="reminders")),
+                                       _home(t)]])

@@ -57,8 +57,11 @@ def card(t: Translator, topic_id: str, lessons: Sequence[tuple[str, str]]) -> Ma
                     _home(t)]])
 
 
-def results(t: Translator, entries: Sequence[tuple[str, str, str, bool]]) -> Markup:
-    """``entries``: (kind ``ref`` | ``lesson``, id, localized title, sensitive)."""
+def results(t: Translator, entries: Sequence[tuple[str, str, str, bool]], *,
+            more: tuple[str, int] | None = None,
+            previous: tuple[str, int] | None = None) -> Markup:
+    """``entries``: (kind ``ref`` | ``lesson``, id, localized title, sensitive); ``more`` and
+    ``previous``: (key, page) of the next and previous pages of results, if any."""
     buttons = []
     for kind, item_id, title, sensitive in entries:
         if kind == "ref":
@@ -66,18 +69,34 @@ def results(t: Translator, entries: Sequence[tuple[str, str, str, bool]]) -> Mar
         else:
             buttons.append([Button("📖 " + title,
                                    callback_data=cb.CARD.pack(lesson=item_id, card=1))])
-    return Markup([*buttons, [_reference(t), _home(t)]])
+    pages = []
+    if previous is not None:
+        pages.append(Button(t.label("◀ Previous"), callback_data=cb.SEARCH_PAGE.pack(
+            key=previous[0], page=previous[1])))
+    if more is not None:
+        pages.append(Button(t.label("More ▶"), callback_data=cb.SEARCH_PAGE.pack(
+            key=more[0], page=more[1])))
+    return Markup([*buttons, *([pages] if pages else []), [_reference(t), _home(t)]])
 
 
-def emergency(t: Translator) -> Markup:
-    return Markup([
-        [Button("🌍 " + t.label("Other countries"),
-                callback_data=cb.EMERGENCY.pack(code="other"))],
-        [_reference(t), _home(t)],
-    ])
+def emergency(t: Translator, onboarded: bool = True) -> Markup:
+    """Before onboarding the next step follows as its own message: no menu buttons here."""
+    other = [Button("🌍 " + t.label("Other countries"),
+                    callback_data=cb.EMERGENCY.pack(code="other"))]
+    return Markup([other, [_reference(t), _home(t)]] if onboarded else [other])
 
 
-def emergency_countries(t: Translator, codes: Sequence[str]) -> Markup:
+def emergency_countries(t: Translator, codes: Sequence[str], onboarded: bool = True) -> Markup:
     buttons = [Button(country_name(code, t.locale), callback_data=cb.EMERGENCY.pack(code=code))
                for code in codes]
-    return Markup([*rows(buttons, 2), [_reference(t), _home(t)]])
+    return Markup([*rows(buttons, 2), [_reference(t), _home(t)]] if onboarded
+                  else rows(buttons, 2))
+
+
+def emergency_country_question(t: Translator, codes: Sequence[str], other: str) -> Markup:
+    """``/emergency`` before the officer's country is known: the country, then its numbers."""
+    buttons = [Button(country_name(code, t.locale),
+                      callback_data=cb.EMERGENCY_COUNTRY.pack(code=code)) for code in codes]
+    buttons.append(Button(t.label("Another country"),
+                          callback_data=cb.EMERGENCY_COUNTRY.pack(code=other)))
+    return Markup(rows(buttons, 2))

@@ -43,8 +43,8 @@ def render(t: Translator, template: str, values: dict[str, Any]) -> str:
     if template == MEETING:
         day: date = values["date"]
         at: time = values["time"]
-        return t._("📅 Your cohort meets on {date} at {time}.", date=t.date(day, "full"),
-                   time=t.time(at))
+        return t._("📅 Your cohort meets on {date} at {time}.", date=t.date(day),
+                   time=t.clock(at))
     if template == PROGRESS:
         return t.ngettext("🏁 Keep going: you have finished {done} of {total} lesson.",
                           "🏁 Keep going: you have finished {done} of {total} lessons.",

@@ -16,9 +16,16 @@ from bot.ui.keyboards import rows
 NONE = "-"
 
 
+def homed(t: Translator, menu: list[list[Button]]) -> Markup:
+    """A staff screen's keyboard with the main menu as its last row: every screen has a way
+    back, whatever led to it."""
+    return Markup([*menu, [Button("🏠 " + t.label("Main menu"),
+                                  callback_data=cb.MENU.pack(item="home"))]])
+
+
 def confirm(t: Translator, yes: str, yes_data: str, no_data: str) -> Markup:
     """A yes/no question: ``yes`` is the (translated) label of the action."""
-    return Markup([[Button(yes, callback_data=yes_data)],
+    return homed(t, [[Button(yes, callback_data=yes_data)],
                    [Button(t.label("Cancel"), callback_data=no_data)]])
 
 
@@ -39,11 +46,11 @@ def roles(t: Translator, trainers: Sequence[int]) -> Markup:
     menu += rows([Button("➖ " + t.label("Revoke {user}", user=str(user)),
                          callback_data=cb.ROLES.pack(a="revoke", v=user)) for user in trainers],
                  2)
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def back_to_roles(t: Translator) -> Markup:
-    return Markup([[Button("⬅️ " + t.label("Trainers"),
+    return homed(t, [[Button("⬅️ " + t.label("Trainers"),
                            callback_data=cb.ROLES.pack(a="list", v=NONE))]])
 
 
@@ -56,7 +63,7 @@ def cohort_list(t: Translator, cohorts: Sequence[Cohort], page: int, has_more: b
         menu.append(nav)
     menu.append([Button("➕ " + t.label("New cohort"),
                         callback_data=cb.COHORT.pack(c=NONE, a="new", v=NONE))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def cohort(t: Translator, c: Cohort) -> Markup:
@@ -70,11 +77,11 @@ def cohort(t: Translator, c: Cohort) -> Markup:
                      Button("🔒 " + t.label("Close the cohort"), callback_data=data("close"))])
     menu.append([Button("⬅️ " + t.label("Cohorts"),
                         callback_data=cb.COHORT.pack(c=NONE, a="list", v=0))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def back_to_cohort(t: Translator, cohort_id: int) -> Markup:
-    return Markup([[Button("⬅️ " + t.label("Back"),
+    return homed(t, [[Button("⬅️ " + t.label("Back"),
                            callback_data=cb.COHORT.pack(c=cohort_id, a="open", v=NONE))]])
 
 
@@ -88,7 +95,7 @@ def members(t: Translator, cohort_id: int, names: Sequence[tuple[int, str]], pag
         menu.append(nav)
     menu.append([Button("⬅️ " + t.label("Back"),
                         callback_data=cb.COHORT.pack(c=cohort_id, a="open", v=NONE))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def cohort_countries(t: Translator) -> Markup:
@@ -100,7 +107,7 @@ def cohort_countries(t: Translator) -> Markup:
     menu = rows(buttons, 2)
     menu.append([Button(t.label("Cancel"), callback_data=cb.COHORT.pack(c=NONE, a="list",
                                                                         v=0))])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 def skip_or_cancel(t: Translator, skip_data: str | None, cancel_data: str) -> Markup:
@@ -108,7 +115,7 @@ def skip_or_cancel(t: Translator, skip_data: str | None, cancel_data: str) -> Ma
     if skip_data:
         menu.append([Button(t.label("Skip"), callback_data=skip_data)])
     menu.append([Button(t.label("Cancel"), callback_data=cancel_data)])
-    return Markup(menu)
+    return homed(t, menu)
 
 
 # --- an officer's cohorts -----------------------------------------------------------------
