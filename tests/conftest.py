@@ -4,6 +4,7 @@ the real Application driven through process_update with the fake Bot API transpo
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po, write_po
 from harness import Chat
 
 from bot.app import build_application, running
@@ -107,6 +109,32 @@ def content_copy(tmp_path: Path) -> Path:
     shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
     shutil.copytree(PROJECT_ROOT / "locales", tmp_path / "locales")
     return tmp_path
+
+
+def allow_incomplete(root: Path) -> None:
+    """Let a private copy of the course (``root/content``) have missing or stale translations:
+    a test that edits the English or writes a small catalog of its own needs that, since every
+    locale listed in ``complete_locales`` must otherwise be complete."""
+    course_yaml = root / "content" / "course.yaml"
+    course_yaml.write_text(re.sub(r"(?m)^complete_locales: \[.*\]$", "complete_locales: []",
+                                  course_yaml.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def untranslated(root: Path, *locales: str) -> None:
+    """Empty the course catalogs of ``locales`` in a private copy (``root/locales``), for tests
+    about a language whose course is not translated yet: every shipped locale is."""
+    allow_incomplete(root)
+    for locale in locales:
+        po = root / "locales" / locale / "LC_MESSAGES" / "content.po"
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        for message in catalog:
+            if message.id:
+                message.string = ("", "") if isinstance(message.id, tuple) else ""
+                message.flags.discard("draft")
+                message.flags.discard("fallback")
+        with po.open("wb") as fh:
+            write_po(fh, catalog, width=0)
 
 
 def load_content(root: Path) -> ContentService:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_percent
-from conftest import app_over, load_content
+from conftest import app_over, load_content, untranslated
 from harness import Chat
 
 from bot.i18n import LANGUAGE_NAMES
@@ -81,6 +81,7 @@ def reviewed_copy(content_copy):
                     message.flags.add("draft")
         return change
 
+    untranslated(content_copy, "kk", "ky", "fa")
     _edit_po(locales / "ru" / "LC_MESSAGES" / "content.po", reviewed)
     _edit_po(locales / "kk" / "LC_MESSAGES" / "content.po", partial(draft=True))
     _edit_po(locales / "ky" / "LC_MESSAGES" / "content.po", partial(draft=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import make_app
+from conftest import app_over, load_content, make_app, untranslated
 from harness import Chat
 
 from bot.app import running
@@ -100,15 +100,17 @@ async def test_card_number_out_of_range_is_clamped(chat, content):
     assert f"{len(lesson.cards)} of {len(lesson.cards)}" in chat.last.text
 
 
-async def test_untranslated_content_is_shown_in_english_and_says_so(chat_factory, content,
-                                                                   catalogs):
-    chat = chat_factory(7100, "tk")
-    await chat.onboard(language="Türkmençe")
-    lesson = content.course.modules[0].lessons[0]
-    await chat.press_data(f"les:{lesson.id}:1")
+async def test_untranslated_content_is_shown_in_english_and_says_so(settings, catalogs,
+                                                                   content_copy, clock):
+    untranslated(content_copy, "tk")  # every shipped language is translated
+    content = load_content(content_copy)
+    async with app_over(settings, catalogs, content, clock) as (app, fake):
+        chat = Chat(app, fake, UpdateFactory(7100, language_code="tk"))
+        await chat.onboard(language="Türkmençe")
+        lesson = content.course.modules[0].lessons[0]
+        await chat.press_data(f"les:{lesson.id}:1")
     body, fallback = content.served.text("tk", lesson.cards[0])
-    assert fallback, "Turkmen course content is not translated yet: this test needs a locale " \
-                     "without content"
+    assert fallback
     assert body == lesson.cards[0].source and body in chat.last.text
     t = catalogs.get("tk")
     notice = t._("<i>Not yet translated into {language}: shown in English.</i>",

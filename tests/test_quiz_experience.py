@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.messages.pofile import read_po, write_po
-from conftest import app_over, load_content
+from conftest import allow_incomplete, app_over, load_content
 from harness import Chat
 
 from bot.bidi import LRI, PDI
@@ -155,7 +155,7 @@ async def test_several_answers_shows_each_option_ticked_right_wrong_or_missed(
                       2, found=1) in text
     assert html.escape(served.text(locale, item.explanation)[0], quote=False) in text
     if locale == "fa":  # the option and its number are isolated in right-to-left text
-        assert f"{LRI}{t.number(right[0])}{PDI}. {LRI}{esc[right[0]]}{PDI}" in text
+        assert f"{LRI}{t.number(right[0])}{PDI}. {t.isolate(esc[right[0]])}" in text
     await chat.press(0)  # the next question, answered right
     await _answer(app, chat, lesson, correct=True)
     assert chat.answered_callback().params["text"] == t.label("Correct!")
@@ -395,6 +395,7 @@ def awkward_content(content_copy, content):
     """A private course whose second question, an option and its explanation hold ``&`` (a
     bare ``<`` or an entity is refused by the content check), in English (Russian keeps its
     translation of the new text) and in Persian."""
+    allow_incomplete(content_copy)  # other languages' translations of this item go stale
     item = content.course.quiz_item("hiv-spread-2")
     index, option = next((i, o) for i, o in enumerate(item.options) if o.correct)
 

@@ -6,6 +6,7 @@ import io
 import json
 
 from babel.messages.pofile import read_po, write_po
+from conftest import untranslated
 
 from bot import translate
 from bot.catalogs import main as catalogs_main
@@ -24,6 +25,7 @@ def _content_po(tree, locale):
 
 
 def test_export_selects_a_module_in_batches_with_notes_limits_and_glossary(content_copy):
+    untranslated(content_copy, "kk")
     first = _export(content_copy, locale="kk", domain="content", module="hiv", limit=5)
     second = _export(content_copy, locale="kk", domain="content", module="hiv", offset=5,
                      limit=5)
@@ -45,6 +47,7 @@ def test_export_selects_a_module_in_batches_with_notes_limits_and_glossary(conte
 
 
 def test_a_filled_batch_is_imported_as_drafts_and_bad_entries_are_refused(content_copy):
+    untranslated(content_copy, "kk")
     batch = _export(content_copy, locale="kk", domain="content", file="overdose.yaml")
     entries = {e["msgctxt"]: e for e in batch["entries"]}
     entries["ref:overdose-signs:title"]["translation"] = "Артық дозаның белгілері"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.messages.pofile import read_po, write_po
+from conftest import untranslated
 
 from bot.course import glossary as glossaries
 from bot.course import langid, quality
@@ -178,6 +179,7 @@ def _set(po: Path, changes: dict[str, tuple[str, set[str]]], stale: dict[str, st
 
 @pytest.fixture
 def kk_tree(content_copy):
+    untranslated(content_copy, "kk")  # a language whose course is being translated
     locales = content_copy / "locales"
     (locales / "kk" / "glossary.yaml").write_text(yaml.safe_dump(KK_GLOSSARY,
                                                                  allow_unicode=True))

@@ -193,7 +193,8 @@ STOP_WORDS: dict[str, frozenset[str]] = {locale: frozenset(
     "ky": "эмне кантип качан кайда эмнеге ким жана менен үчүн бул ошол ушул керек болот бар "
           "жок мен сен сиз ал биз алар да дагы эле",
     "tg": "чӣ чи чаро кай куҷо кӣ ва бо барои дар аз ба то ин он ҳам агар бояд мешавад аст "
-          "ҳаст нест ман ту шумо вай мо онҳо чӣ тавр чӣ кор",
+          "ҳаст нест ман ту шумо вай мо онҳо чӣ тавр чӣ кор кард кардан кунам кунем кунад "
+          "мекунам",
     "tk": "näme nähili haçan nirede näme üçin kim we bilen üçin bu şu ol hem-de gerek bolýar "
           "bar ýok men sen siz biz olar",
     "uz": "nima qanday qachon qayerda nega kim va bilan uchun bu shu u ham kerak bo'ladi bor "
