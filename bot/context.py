@@ -11,13 +11,18 @@ from bot.i18n import Catalogs, Translator
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery.sender import OutboxSender
     from bot.services.accounts import AccountService
+    from bot.services.broadcasts import BroadcastService
+    from bot.services.cohorts import CohortService
     from bot.services.content import ContentService
     from bot.services.emergency import EmergencyService
     from bot.services.lessons import LessonService
+    from bot.services.outbox import OutboxService
     from bot.services.quiz import QuizService
     from bot.services.reference import ReferenceService
     from bot.services.reminders import ReminderService
+    from bot.services.roles import RoleService
     from bot.services.search import SearchService
     from bot.store import Store, User
     from bot.timeutil import Clock
@@ -39,6 +44,12 @@ class Services:
     search: SearchService
     emergency: EmergencyService
     clock: Clock
+    # trainers: roles, cohorts, broadcasts, and the outbox every bulk message goes through
+    roles: RoleService
+    cohorts: CohortService
+    outbox: OutboxService
+    broadcasts: BroadcastService
+    sender: OutboxSender
 
 
 class BotData(dict):

@@ -2,9 +2,15 @@
 
 Each bot message is printed with its buttons numbered (``[1] English  [2] Русский``). A line
 holding only a number presses that button of the latest message that has buttons; any other
-line is sent as a text message from the demo user. End of input ends the demo. The state is
-kept in ``DATABASE_PATH`` like the real bot's, so a second run goes on from the first; with
-``--fresh`` the run starts from an empty database of its own, removed at the end.
+line is sent as a text message from the demo user. End of input ends the demo, once the
+outbox has sent what is due. The state is kept in ``DATABASE_PATH`` like the real bot's, so a
+second run goes on from the first; with ``--fresh`` the run starts from an empty database of
+its own, removed at the end.
+
+To walk the trainer story alone, the demo can act as several users: ``/as 2002 ru`` makes
+the following lines come from user 2002 (Telegram language ``ru``); ``/follow`` opens the
+latest invite link the bot showed (``https://t.me/<bot>?start=...``) as the current user.
+Messages to another user's chat are printed as ``bot → 2002:``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from bot.numerals import read_int
 from bot.sandbox import Call, FakeBotAPI, UpdateFactory, to_update
 
 _TAG = re.compile(r"<[^>]+>")
+_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")
+_AS = re.compile(r"^/as\s+(\d{1,15})(?:\s+([A-Za-z_-]{2,10}))?\s*$")
 _ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
 
 
@@ -41,6 +49,14 @@ class Transcript:
         self.out = out
         self.buttons: list[dict] = []
         self.buttons_message_id: int | None = None
+        self.current: int | None = None  # the chat of the user the demo acts as
+        self._by_chat: dict[int, tuple[list[dict], int | None]] = {}
+        self.invite: str | None = None  # the payload of the latest invite link shown
+
+    def act_as(self, chat_id: int) -> None:
+        """Buttons pressed from now on are those of this chat's latest message."""
+        self.current = chat_id
+        self.buttons, self.buttons_message_id = self._by_chat.get(chat_id, ([], None))
 
     def __call__(self, call: Call) -> None:
         if call.error:
@@ -60,6 +76,11 @@ class Transcript:
             return
         label = {"editMessageText": "bot (edited)", "sendDocument": "bot (file)",
                  "sendPhoto": "bot (picture)"}.get(call.method, "bot")
+        chat_id = int(call.params.get("chat_id") or 0)
+        if self.current is not None and chat_id != self.current:
+            label = label.replace("bot", f"bot → {chat_id}", 1)
+        for match in _LINK.finditer(call.text):
+            self.invite = match.group(1)
         protected = " (protected)" if call.params.get("protect_content") else ""
         self._print(f"{label}{protected}: {plain(call.text)}")
         flat = [b for row in call.buttons for b in row]
@@ -73,10 +94,11 @@ class Transcript:
                     cells.append(f"[{number}] {plain(button['text'])}")
                 lines.append("  ".join(cells))
             self._print("\n".join(lines))
-            self.buttons = flat
             result = call.result if isinstance(call.result, dict) else {}
-            self.buttons_message_id = result.get("message_id") or \
-                int(call.params.get("message_id") or 0)
+            message_id = result.get("message_id") or int(call.params.get("message_id") or 0)
+            self._by_chat[chat_id] = (flat, message_id)
+            if self.current is None or chat_id == self.current:
+                self.buttons, self.buttons_message_id = flat, message_id
         self._print("")
 
     def _print(self, text: str) -> None:
@@ -100,7 +122,10 @@ async def run_demo(settings: Settings, *, user_id: int, language_code: str | Non
     fake = FakeBotAPI()
     transcript = Transcript(stdout)
     app = build_application(settings, request=fake, rate_limiter=False)
-    users = UpdateFactory(user_id, language_code=language_code)
+    people = {user_id: UpdateFactory(user_id, language_code=language_code)}
+    users = people[user_id]
+    fake.names[user_id] = f"User {user_id}"  # what getChat answers as the user's name
+    transcript.act_as(user_id)
     async with running(app):
         fake.listeners.append(transcript)
         while True:
@@ -110,12 +135,37 @@ async def run_demo(settings: Settings, *, user_id: int, language_code: str | Non
             line = line.rstrip("\n")
             if not line.strip():
                 continue
+            acting = _AS.match(line.strip())
+            if acting:
+                other = int(acting.group(1))
+                people.setdefault(other, UpdateFactory(other, language_code=acting.group(2)
+                                                       or language_code))
+                fake.names.setdefault(other, f"User {other}")
+                users = people[other]
+                transcript.act_as(other)
+                transcript._print(f"(now acting as user {other}, Telegram language "
+                                  f"{users.language_code})")
+                continue
+            if line.strip() == "/follow":
+                if transcript.invite is None:
+                    transcript._print("(no invite link has been shown yet)")
+                    continue
+                line = f"/start {transcript.invite}"
+                transcript._print(f"(opening the invite link: {line})")
             data = _press(transcript, line.strip(), users)
             if data is None and read_int(line) is not None:
                 transcript._print(f"(there is no button {line.strip()})")
                 continue
             await app.process_update(to_update(data or users.text(line), app.bot))
+        await _finish_sending(app)
     return 0
+
+
+async def _finish_sending(app) -> None:
+    """Before the demo ends: let the outbox send what is due, and show the final reports."""
+    services = app.bot_data.services
+    await services.sender.idle(60)
+    await app.bot_data["broadcast_reports"].tick(services, app.bot)
 
 
 def _press(transcript: Transcript, line: str, users: UpdateFactory) -> dict | None:

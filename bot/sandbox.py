@@ -3,13 +3,15 @@
 ``FakeBotAPI`` is a ``telegram.request.BaseRequest``: plugged into an ``Application`` it
 records every Bot API call with its parameters and answers in Telegram's JSON shapes, so the
 real bot runs with no network. It can be told to fail the next calls with 429 (retry_after),
-403, 400 or a timeout. ``UpdateFactory`` builds the updates a user would send. An optional
-``hook`` is awaited before each call is answered: a benchmark delays calls as a network would,
-a test holds a call back to see what runs meanwhile (without one, no call ever waits).
+403, 400, 5xx, a timeout, or a slow answer (delivered, but after the caller's read
+timeout). ``UpdateFactory`` builds the updates a user would send. An optional ``hook`` is
+awaited before each call is answered: a benchmark delays calls as a network would, a test
+holds a call back to see what runs meanwhile (without one, no call ever waits).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -63,12 +65,13 @@ class Call:
 
 @dataclass
 class _Failure:
-    kind: str  # "429" | "403" | "400" | "timeout"
+    kind: str  # "429" | "403" | "400" | "5xx" | "timeout" | "slow"
     method: str | None
     chat_id: int | None
     retry_after: int
     remaining: int
     description: str | None = None
+    delay: float = 0.0  # "slow": seconds before Telegram answers
 
 
 @dataclass
@@ -82,11 +85,15 @@ class FakeBotAPI(BaseRequest):
     _failures: list[_Failure] = field(default_factory=list)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    #: what getChat answers as a user's first name (default "Officer")
+    names: dict[int, str] = field(default_factory=dict)
+    #: the read timeout of a call that does not set its own, in seconds
+    default_read_timeout: float = 1.0
 
     # --- BaseRequest --------------------------------------------------------------------
     @property
     def read_timeout(self) -> float | None:
-        return 1.0
+        return self.default_read_timeout
 
     async def initialize(self) -> None:
         return None
@@ -102,6 +109,15 @@ class FakeBotAPI(BaseRequest):
         if self.hook is not None:
             await self.hook(call)
         failure = self._take_failure(call) or _unparsable(call)
+        if failure is not None and failure.kind == "slow":
+            timeout = kwargs.get("read_timeout")
+            timeout = timeout if isinstance(timeout, int | float) else self.read_timeout
+            await asyncio.sleep(min(failure.delay, timeout or failure.delay))
+            call.result = self._answer(api_method, params)
+            self._record(call)  # Telegram delivered it, whether or not we waited
+            if timeout is not None and failure.delay > timeout:
+                raise TimedOut("Timed out (fake transport, slow answer)")
+            return 200, json.dumps({"ok": True, "result": call.result}).encode()
         if failure is not None:
             return self._fail(call, failure)
         call.result = self._answer(api_method, params)
@@ -110,11 +126,15 @@ class FakeBotAPI(BaseRequest):
 
     # --- failure injection --------------------------------------------------------------
     def fail_next(self, kind: str, *, method: str | None = None, chat_id: int | None = None,
-                  retry_after: int = 1, times: int = 1, description: str | None = None) -> None:
-        """Make the next ``times`` matching calls fail with 429, 403, 400 or a timeout."""
-        if kind not in {"429", "403", "400", "timeout"}:
+                  retry_after: int = 1, times: int = 1, description: str | None = None,
+                  delay: float = 0.0) -> None:
+        """Make the next ``times`` matching calls fail with 429, 403, 400, 5xx (500, or the
+        code in ``description``), a timeout, or answer "slow": after ``delay`` seconds,
+        delivered, but as a timeout if the call's read timeout is shorter."""
+        if kind not in {"429", "403", "400", "5xx", "timeout", "slow"}:
             raise ValueError(kind)
-        self._failures.append(_Failure(kind, method, chat_id, retry_after, times, description))
+        self._failures.append(_Failure(kind, method, chat_id, retry_after, times, description,
+                                       delay))
 
     def _take_failure(self, call: Call) -> _Failure | None:
         for failure in self._failures:
@@ -141,6 +161,9 @@ class FakeBotAPI(BaseRequest):
         elif failure.kind == "403":
             body |= {"error_code": 403, "description": failure.description or
                      "Forbidden: bot was blocked by the user"}
+        elif failure.kind == "5xx":
+            body |= {"error_code": 500, "description": failure.description or
+                     "Internal Server Error"}
         else:
             body |= {"error_code": 400, "description": failure.description or
                      "Bad Request: message can't be edited"}
@@ -203,7 +226,13 @@ class FakeBotAPI(BaseRequest):
         if method == "getMyCommands":
             return []
         if method == "getChat":
-            return _chat(_as_int(params.get("chat_id")))
+            chat_id = _as_int(params.get("chat_id"))
+            return {**_chat(chat_id), "first_name": self.names.get(chat_id, "Officer"),
+                    "accent_color_id": 0, "max_reaction_count": 11,
+                    "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                            "unique_gifts": False,
+                                            "premium_subscription": False,
+                                            "gifts_from_channels": False}}
         # answerCallbackQuery, answerInlineQuery, setMyCommands, deleteMessage, deleteWebhook,
         # setWebhook, setChatMenuButton, sendChatAction... all answer True.
         return True

@@ -157,7 +157,7 @@ def make_app(settings, fake, catalogs, content, clock, **options):
     return build_application(settings, request=fake, catalogs=catalogs, content=content,
                              rate_limiter=False, clock=clock, fsrs_fuzzing=False,
                              reminder_ticker=False,  # tests drive the ticker by hand
-                             **options)
+                             **({"outbox": False} | options))  # tests drive the outbox too
 
 
 def replace_settings(settings: Settings, **changes) -> Settings:

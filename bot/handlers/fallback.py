@@ -16,6 +16,9 @@ MAX_TEXT = 1000
 #: Features that read free text (search, answers to a question) register a reader here:
 #: ``async def reader(update, context) -> bool`` returning True when it handled the text.
 TEXT_READERS = "text_readers"
+#: Readers of text the bot asked for that may be longer than MAX_TEXT (a trainer's
+#: broadcast); they run first and answer over-long text themselves.
+LONG_TEXT_READERS = "long_text_readers"
 
 
 
@@ -28,6 +31,9 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 async def text_message(update: Update, context: BotContext) -> None:
     text = update.effective_message.text or ""
+    for reader in context.bot_data.get(LONG_TEXT_READERS, ()):
+        if await reader(update, context):
+            return
     if len(text) > MAX_TEXT:
         await show_menu(update, context, edit=False, note=context.t.nlabel(
             "That message is too long for me. Please send at most {n} character.",

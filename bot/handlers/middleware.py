@@ -29,6 +29,9 @@ async def load_visitor(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop  # the bot works in private chats only
     visitor = await context.accounts.visitor(tg_user.id, tg_user.language_code)
     context.user = visitor.user
+    if visitor.user is not None and not visitor.user.active and \
+            (update.effective_message is not None or update.callback_query is not None):
+        context.user = await context.accounts.reactivate(visitor.user)  # writing again
     context.t = context.services.catalogs.get(visitor.locale)
     query = update.callback_query
     if query is not None and query.message is not None and query.message.chat.id != tg_user.id:

@@ -15,6 +15,9 @@ from bot.ui import callbacks as cb
 from bot.ui import keyboards
 
 PRIVATE = filters.ChatType.PRIVATE
+#: ``bot_data`` key of ``async def hook(update, context, user) -> bool``: acts on an invite
+#: link (the start payload) once onboarding is complete; True when it showed a screen.
+INVITE_HOOK = "invite_hook"
 
 #: The commands published with setMyCommands, in menu order, with their descriptions.
 COMMANDS: list[tuple[str, str]] = [
@@ -26,6 +29,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("progress", N_("Your progress and predicted recall")),
     ("reminder", N_("Set or turn off your daily reminder")),
     ("settings", N_("Language, country, reminders and your data")),
+    ("cohort", N_("Your cohorts: see them or leave one")),
     ("help", N_("What this bot can do")),
     ("about", N_("About the course: its limits, languages and review")),
     ("language", N_("Change the language")),
@@ -76,11 +80,21 @@ def privacy_text(context: BotContext) -> str:
     return context.t._(
         "<b>Your privacy</b>\n"
         "The bot stores your Telegram user id, your language and country, your lesson progress, "
-        "your quiz answers and your reminder settings, so that you can continue where you "
-        "left off. It does not store your name, your phone number or the messages you type.\n\n"
-        "If you join a trainer's group, that trainer sees your progress, never your answers "
-        "one by one.\n\n"
-        "Send /forget at any time to delete everything the bot stores about you.")
+        "your quiz answers, your reminder settings and the cohorts you joined, so that you can "
+        "continue where you left off. It keeps a record of the reminders and messages it sent "
+        "you for 30 days. It does not store your name or your phone number, and of what you "
+        "type it keeps only what a trainer writes for a cohort: its name and broadcasts.\n\n"
+        "If you open a trainer's invite link, you join that trainer's cohort. The trainer then "
+        "sees your name as Telegram shows it (the bot asks Telegram each time and does not "
+        "keep it), when you joined, how many lessons you have finished and when you last "
+        "studied, and can send messages to the cohort. Administrators can see every cohort. "
+        "Send /cohort to see your cohorts or to leave one.\n\n"
+        "Send /forget at any time to delete everything the bot stores about you, your cohort "
+        "memberships included (and for a trainer, his or her cohorts and broadcasts). Two "
+        "audit logs keep user ids after /forget: the log of emergency-number corrections keeps "
+        "the id of the administrator who made each one, because who changed a safety-critical "
+        "number must remain known; and the log of trainer roles keeps who made whom a trainer "
+        "or took the role back, because access to officers' progress must stay accountable.")
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -89,7 +103,15 @@ async def start(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else None
     user = await context.accounts.start(tg_user.id, chat.id, payload)
     context.user = user
-    await show_step(update, context, user, edit=False)
+    await _invite_or_step(update, context, user, edit=False)
+
+
+async def _invite_or_step(update: Update, context: BotContext, user: User, *,
+                          edit: bool) -> None:
+    hook = context.bot_data.get(INVITE_HOOK)
+    if hook is None or not user.onboarded or not user.start_payload or \
+            not await hook(update, context, user):
+        await show_step(update, context, user, edit=edit)
 
 
 async def choose_language(update: Update, context: BotContext) -> None:
@@ -141,7 +163,7 @@ async def accept_privacy(update: Update, context: BotContext) -> None:
     await context.services.reminders.ensure(user.user_id, user.country)
     context.user = user
     await answer_button(update)
-    await show_step(update, context, user, edit=True)
+    await _invite_or_step(update, context, user, edit=True)
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -173,7 +195,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
         return
     await show(update, context, t._(
         "<b>Delete everything?</b>\nThis deletes your language, country, progress, quiz "
-        "history and reminders from the bot. It cannot be undone."),
+        "history, reminders and cohort memberships from the bot. It cannot be undone."),
         keyboards.forget_confirm(t, keyboards.forget_since(user.created_at)), edit=edit)
 
 

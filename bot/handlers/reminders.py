@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 
 from babel.dates import get_timezone_location
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, Services
@@ -14,7 +13,6 @@ from bot.handlers.common import answer_button, show
 from bot.handlers.menu import Menu
 from bot.handlers.stale import stale_button
 from bot.i18n import Html
-from bot.logs import pseudonym
 from bot.numerals import ascii_digits
 from bot.services.reminders import FIRST_ALLOWED, LAST_ALLOWED, PRESET_TIMES, TIMEZONES, zone
 from bot.ui import callbacks as cb
@@ -119,40 +117,17 @@ async def timezone_button(update: Update, context: BotContext) -> None:
 
 
 # --- the ticker ------------------------------------------------------------------------
-async def send_due_reminders(services: Services, bot) -> int:
-    """Send every reminder whose time has come; returns how many were sent."""
-    sent = 0
-    for due, previous in await services.reminders.claim_due():
-        t = services.catalogs.get(due.locale)
-        due_count = await services.quiz.due_count(due.user_id)
-        new_count = len(await services.quiz.new_items(due.user_id)) if not due_count else 0
-        if due_count:
-            text = t.ngettext(
-                "⏰ You have {n} question due for review. A few minutes now keeps it fresh.",
-                "⏰ You have {n} questions due for review. A few minutes now keeps them fresh.",
-                due_count)
-        elif new_count:
-            text = t.ngettext(
-                "⏰ {n} new question from your lessons is waiting for you.",
-                "⏰ {n} new questions from your lessons are waiting for you.", new_count)
-        else:
-            continue  # nothing to practise: no nagging
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-            "🧠 " + t.label("Start the quiz"), callback_data=cb.MENU.pack(item="quiz"))]])
-        try:
-            await bot.send_message(due.chat_id, t.layout(text), reply_markup=markup)
-            sent += 1
-        except Forbidden:
-            await services.accounts.set_blocked(due.user_id, True)
-        except (RetryAfter, TimedOut, NetworkError) as exc:
-            log.warning("Reminder for %s not delivered (%s); retrying later",
-                        pseudonym(due.user_id), exc)
-            await services.reminders.retry_later(due, previous)
-    return sent
+async def queue_due_reminders(services: Services) -> int:
+    """Queue every reminder whose time has come in the outbox (which sends them, at
+    Telegram's pace, with the rest of the bulk messages); returns how many were queued."""
+    queued = await services.reminders.enqueue_due()
+    if queued:
+        services.outbox.wake()
+    return queued
 
 
 async def _tick(context: BotContext) -> None:
-    await send_due_reminders(context.bot_data.services, context.bot)
+    await queue_due_reminders(context.bot_data.services)
 
 
 def register(app: Application, menu: Menu, *, ticker: bool = True) -> None:

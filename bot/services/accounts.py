@@ -66,6 +66,12 @@ class AccountService:
         if await self.store.users.get(user_id) is not None:
             await self.store.users.set_active(user_id, not blocked)
 
+    async def reactivate(self, user: User) -> User:
+        """An officer marked inactive (blocked the bot, or unreachable) wrote or pressed a
+        button: reachable again, so reminders and broadcasts resume."""
+        await self.store.users.set_active(user.user_id, True)
+        return await self._get(user.user_id)
+
     def role(self, user: User | None, user_id: int) -> str:
         """The effective role: ADMIN_IDS always count as admin."""
         if user_id in self.settings.admin_ids:

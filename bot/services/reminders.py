@@ -1,9 +1,11 @@
 """Daily reminders in the officer's local time, never inside quiet hours.
 
-State lives in SQLite (``reminders.next_at``): one JobQueue job ticks every minute, sends what
-is due and moves each reminder to its next time before sending. Nothing depends on in-memory
-jobs, so a restart neither loses a reminder (one missed while the bot was down is sent on
-start-up, unless it is too late or inside quiet hours) nor sends one twice.
+State lives in SQLite (``reminders.next_at``): one JobQueue job ticks every minute and, for
+each reminder whose time has come, moves it to its next time and queues its message in the
+outbox in one transaction; the outbox sender delivers it within Telegram's limits, retrying
+passing failures. Nothing depends on in-memory jobs, so a restart neither loses a reminder
+(one missed while the bot was down is queued on start-up, unless it is too late or inside
+quiet hours) nor sends one twice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.numerals import read_time
 from bot.store import Store
-from bot.store.reminders import DueReminder, Reminder
+from bot.store.outbox import NewMessage
+from bot.store.reminders import Claim, Reminder
 from bot.timeutil import Clock, iso, parse_iso
 
 DEFAULT_TIME = "09:00"
@@ -24,6 +27,7 @@ FIRST_ALLOWED = QUIET_END
 LAST_ALLOWED = (datetime.combine(date.min, QUIET_START) - timedelta(minutes=1)).time()
 LATE_LIMIT = timedelta(hours=3)  # a reminder later than this is skipped, not sent late
 PRESET_TIMES = ("07:30", "09:00", "12:00", "17:00", "19:00")
+REMINDER_KIND = "reminder"  # the outbox kind of daily reminders
 
 COUNTRY_TIMEZONES = {
     "AF": "Asia/Kabul", "IR": "Asia/Tehran", "KZ": "Asia/Almaty", "KG": "Asia/Bishkek",
@@ -127,27 +131,34 @@ class ReminderService:
                              timezone_for_country(country))
 
     # --- the ticker ----------------------------------------------------------------------
-    async def claim_due(self) -> list[tuple[DueReminder, str | None]]:
-        """Due reminders, each moved on to its next time. Returns (reminder, previous
-        last_sent_at) for the ones to send now; late or quiet-hour ones are skipped."""
-        now = self.clock()
-        out = []
-        for due in await self.store.reminders.due(iso(now)):
-            reminder = await self.store.reminders.get(due.user_id)
-            if reminder is None:
-                continue
-            next_at = next_occurrence(reminder.local_time, reminder.timezone, now)
-            if not await self.store.reminders.claim(due.user_id, due.next_at, iso(next_at),
-                                                    iso(now)):
-                continue
-            late = now - parse_iso(due.next_at) > LATE_LIMIT
-            local_now = now.astimezone(zone(reminder.timezone)).time()
-            if late or in_quiet_hours(local_now):
-                await self.store.reminders.release(due.user_id, iso(next_at),
-                                                   reminder.last_sent_at)
-                continue
-            out.append((due, reminder.last_sent_at))
-        return out
+    async def enqueue_due(self, *, batch: int = 1000, max_batches: int = 1000) -> int:
+        """Queue every reminder whose time has come in the outbox, moving each on to its
+        next time in the same transaction; returns how many were queued.
 
-    async def retry_later(self, due: DueReminder, previous_sent: str | None) -> None:
-        await self.store.reminders.release(due.user_id, due.next_at, previous_sent)
+        All due reminders are queued at once (in batches of ``batch``), so 10,000 due at
+        09:00 are all queued in the 09:00 tick and the outbox sends them at its rate. One
+        more than ``LATE_LIMIT`` late, or due inside quiet hours, is skipped to the next day.
+        A queued reminder expires (is not sent) ``LATE_LIMIT`` after its time or when quiet
+        hours begin, whichever comes first. Its text is written when it is sent.
+        """
+        now = self.clock()
+        queued = 0
+        for _ in range(max_batches):
+            due = await self.store.reminders.due(iso(now), batch)
+            claims = []
+            for d in due:
+                scheduled = parse_iso(d.next_at)
+                skip = now - scheduled > LATE_LIMIT or \
+                    in_quiet_hours(now.astimezone(zone(d.timezone)).time())
+                quiet_from = next_occurrence(QUIET_START.strftime("%H:%M"), d.timezone, now)
+                message = None if skip else NewMessage(
+                    REMINDER_KIND, d.chat_id, user_id=d.user_id,
+                    expires_at=iso(min(scheduled + LATE_LIMIT, quiet_from)))
+                claims.append(Claim(d.user_id, d.next_at,
+                                    iso(next_occurrence(d.local_time, d.timezone, now)),
+                                    message))
+            if claims:
+                queued += await self.store.reminders.claim_into_outbox(claims, iso(now))
+            if len(due) < batch:
+                break
+        return queued

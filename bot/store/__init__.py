@@ -1,16 +1,22 @@
 """The storage layer: it owns all SQL."""
 
+from bot.store.audience import AudienceRepo
+from bot.store.broadcasts import BroadcastRepo
+from bot.store.cohorts import CohortRepo
 from bot.store.db import Database, StorageError
 from bot.store.emergency import EmergencyRepo
 from bot.store.housekeeping import HousekeepingRepo
+from bot.store.outbox import OutboxRepo
 from bot.store.progress import ProgressRepo
 from bot.store.quiz import QuizRepo
 from bot.store.reminders import ReminderRepo
+from bot.store.roles import RoleRepo
 from bot.store.search import SearchRepo
 from bot.store.users import User, UserRepo
 
-__all__ = ["Database", "EmergencyRepo", "HousekeepingRepo", "ProgressRepo", "QuizRepo",
-           "ReminderRepo", "SearchRepo", "StorageError", "Store", "User", "UserRepo"]
+__all__ = ["AudienceRepo", "BroadcastRepo", "CohortRepo", "Database", "EmergencyRepo",
+           "HousekeepingRepo", "OutboxRepo", "ProgressRepo", "QuizRepo", "ReminderRepo",
+           "RoleRepo", "SearchRepo", "StorageError", "Store", "User", "UserRepo"]
 
 
 class Store:
@@ -25,6 +31,11 @@ class Store:
         self.search = SearchRepo(db)
         self.emergency = EmergencyRepo(db)
         self.housekeeping = HousekeepingRepo(db)
+        self.roles = RoleRepo(db)
+        self.cohorts = CohortRepo(db)
+        self.broadcasts = BroadcastRepo(db)
+        self.audience = AudienceRepo(db)
+        self.outbox = OutboxRepo(db)
 
     async def open(self) -> None:
         await self.db.open()

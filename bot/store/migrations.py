@@ -169,4 +169,90 @@ MIGRATIONS: list[tuple[int, str]] = [
     -- pruning old rounds (bot/store/housekeeping.py)
     CREATE INDEX quiz_sessions_created ON quiz_sessions (created_at);
     """),
+    (6, """
+    CREATE TABLE trainer_invites (
+        code        TEXT PRIMARY KEY,
+        created_by  INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        used_by     INTEGER REFERENCES users (user_id) ON DELETE SET NULL,
+        used_at     TEXT
+    );
+    CREATE INDEX trainer_invites_creator ON trainer_invites (created_by);
+    CREATE INDEX trainer_invites_user ON trainer_invites (used_by);
+    CREATE TABLE role_audit (
+        id          INTEGER PRIMARY KEY,
+        actor_id    INTEGER NOT NULL,
+        subject_id  INTEGER NOT NULL,
+        action      TEXT NOT NULL CHECK (action IN ('grant', 'revoke')),
+        role        TEXT NOT NULL,
+        via         TEXT NOT NULL CHECK (via IN ('invite', 'id')),
+        at          TEXT NOT NULL
+    );
+    CREATE INDEX role_audit_subject ON role_audit (subject_id, id);
+    CREATE TABLE cohorts (
+        id          INTEGER PRIMARY KEY,
+        trainer_id  INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        country     TEXT NOT NULL,
+        starts_on   TEXT,
+        invite_code TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        closed_at   TEXT
+    );
+    CREATE INDEX cohorts_trainer ON cohorts (trainer_id, id);
+    CREATE TABLE cohort_members (
+        cohort_id   INTEGER NOT NULL REFERENCES cohorts (id) ON DELETE CASCADE,
+        user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        joined_at   TEXT NOT NULL,
+        PRIMARY KEY (cohort_id, user_id)
+    );
+    CREATE INDEX cohort_members_user ON cohort_members (user_id);
+    CREATE INDEX users_country ON users (country);
+    CREATE INDEX users_role ON users (role);
+    CREATE INDEX users_locale ON users (locale);
+    CREATE TABLE broadcasts (
+        id            INTEGER PRIMARY KEY,
+        sender_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        status        TEXT NOT NULL DEFAULT 'draft'
+                      CHECK (status IN ('draft', 'scheduled', 'queuing', 'sending', 'done',
+                                         'cancelled')),
+        audience      TEXT NOT NULL DEFAULT '{}',
+        template      TEXT,
+        params        TEXT NOT NULL DEFAULT '{}',
+        body          TEXT,
+        scheduled_at  TEXT,
+        created_at    TEXT NOT NULL,
+        started_at    TEXT,
+        finished_at   TEXT,
+        report_chat_id    INTEGER,
+        report_message_id INTEGER,
+        totals        TEXT
+    );
+    CREATE INDEX broadcasts_sender ON broadcasts (sender_id, id);
+    CREATE INDEX broadcasts_status ON broadcasts (status, scheduled_at);
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL,
+        broadcast_id    INTEGER REFERENCES broadcasts (id) ON DELETE CASCADE,
+        user_id         INTEGER REFERENCES users (user_id) ON DELETE CASCADE,
+        chat_id         INTEGER NOT NULL,
+        payload         TEXT NOT NULL DEFAULT '{}',
+        state           TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'sending', 'sent', 'blocked', 'failed',
+                                         'skipped', 'expired', 'cancelled')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        expires_at      TEXT,
+        created_at      TEXT NOT NULL,
+        done_at         TEXT,
+        message_id      INTEGER,
+        error           TEXT
+    );
+    CREATE INDEX outbox_ready ON outbox (next_attempt_at, id) WHERE state = 'pending';
+    CREATE INDEX outbox_in_flight ON outbox (id) WHERE state = 'sending';
+    CREATE UNIQUE INDEX outbox_broadcast ON outbox (broadcast_id, user_id);
+    CREATE INDEX outbox_user ON outbox (user_id);
+    CREATE INDEX outbox_done ON outbox (done_at) WHERE done_at IS NOT NULL;
+    """),
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.store.db import Database
+from bot.store.outbox import NewMessage, insert_messages
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,19 @@ class DueReminder:
     chat_id: int
     locale: str | None
     next_at: str
+    local_time: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Move the reminder from ``expected_next_at`` to ``next_at``; queue ``message`` (None:
+    skip this occurrence, e.g. too late or inside quiet hours)."""
+
+    user_id: int
+    expected_next_at: str
+    next_at: str
+    message: NewMessage | None
 
 
 def _reminder(row: sqlite3.Row | None) -> Reminder | None:
@@ -64,23 +79,28 @@ class ReminderRepo:
 
         return await self.db.write(ensure)
 
-    async def due(self, now: str, limit: int = 100) -> list[DueReminder]:
+    async def due(self, now: str, limit: int = 1000) -> list[DueReminder]:
         """Enabled reminders whose time has come, for officers who have not blocked the bot."""
         rows = await self.db.fetchall(
-            "SELECT r.user_id, u.chat_id, u.locale, r.next_at FROM reminders r "
-            "JOIN users u ON u.user_id = r.user_id WHERE r.enabled = 1 AND r.next_at <= ? "
-            "AND u.active = 1 ORDER BY r.next_at LIMIT ?", (now, limit))
-        return [DueReminder(r["user_id"], r["chat_id"], r["locale"], r["next_at"]) for r in rows]
+            "SELECT r.user_id, u.chat_id, u.locale, r.next_at, r.local_time, r.timezone "
+            "FROM reminders r JOIN users u ON u.user_id = r.user_id WHERE r.enabled = 1 AND "
+            "r.next_at <= ? AND u.active = 1 ORDER BY r.next_at LIMIT ?", (now, limit))
+        return [DueReminder(r["user_id"], r["chat_id"], r["locale"], r["next_at"],
+                            r["local_time"], r["timezone"]) for r in rows]
 
-    async def claim(self, user_id: int, expected_next_at: str, next_at: str, now: str) -> bool:
-        """Move a due reminder on to its next time before sending it: a restart can then
-        never send it twice. False if someone else already moved it."""
-        changed = await self.db.execute(
-            "UPDATE reminders SET next_at = ?, last_sent_at = ? WHERE user_id = ? AND "
-            "next_at = ?", (next_at, now, user_id, expected_next_at))
-        return changed == 1
-
-    async def release(self, user_id: int, next_at: str, last_sent_at: str | None) -> None:
-        """Undo a claim whose send failed for a passing reason: try again on the next tick."""
-        await self.db.execute("UPDATE reminders SET next_at = ?, last_sent_at = ? "
-                              "WHERE user_id = ?", (next_at, last_sent_at, user_id))
+    async def claim_into_outbox(self, claims: Sequence[Claim], now: str) -> int:
+        """Move each due reminder on to its next time and queue its message in the outbox,
+        both in one transaction: a reminder is never claimed without being queued, and one
+        the officer changed meanwhile (``next_at`` no longer what was read) is left alone.
+        Returns how many messages were queued."""
+        def claim(tx: sqlite3.Connection) -> int:
+            queued = []
+            for c in claims:
+                moved = tx.execute(
+                    "UPDATE reminders SET next_at = ?, last_sent_at = ? WHERE user_id = ? "
+                    "AND next_at = ? AND enabled = 1", (c.next_at, now, c.user_id,
+                                                        c.expected_next_at)).rowcount
+                if moved and c.message is not None:
+                    queued.append(c.message)
+            return insert_messages(tx, queued, now) if queued else 0
+        return await self.db.write(claim)

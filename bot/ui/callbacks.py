@@ -90,7 +90,14 @@ EMERGENCY_COUNTRY = Route("ecty", ("code",))  # /emergency before onboarding: th
 # Search: another page of the results remembered under key
 SEARCH_PAGE = Route("sp", ("key", "page"))
 
+# Trainers and admins: a = action, v = its value ("-" when none), c = cohort, b = broadcast
+ROLES = Route("ro", ("a", "v"))
+COHORT = Route("co", ("c", "a", "v"))
+MY_COHORT = Route("mc", ("c", "a"))  # an officer's own memberships
+BROADCAST = Route("bc", ("b", "a", "v"))
+
 ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU, MODULE, CARD, DONE,
                              QUIZ_LESSON, QUIZ_ANSWER, QUIZ_TOGGLE, QUIZ_SUBMIT, QUIZ_NEXT,
                              REMINDER, TIMEZONE, REF_TOPIC, REF_CARD, EMERGENCY,
-                             QUIZ_CARD, QUIZ_RESTART, EMERGENCY_COUNTRY, SEARCH_PAGE)
+                             QUIZ_CARD, QUIZ_RESTART, EMERGENCY_COUNTRY, SEARCH_PAGE,
+                             ROLES, COHORT, MY_COHORT, BROADCAST)
