@@ -101,3 +101,9 @@ ROUTES: tuple[Route, ...] = (LANG, COUNTRY, PRIVACY_OK, FORGET, MENU, MODULE, CA
                              REMINDER, TIMEZONE, REF_TOPIC, REF_CARD, EMERGENCY,
                              QUIZ_CARD, QUIZ_RESTART, EMERGENCY_COUNTRY, SEARCH_PAGE,
                              ROLES, COHORT, MY_COHORT, BROADCAST)
+
+# Reports (issue 12): f = ReportFilter.pack() (bot/services/report_scope.py)
+REPORT = Route("rp", ("f",))                  # the report message for filter f
+REPORT_SET = Route("rps", ("f", "key"))       # the picker for one filter key (cohort, ...)
+REPORT_CHART = Route("rpc", ("kind", "f"))    # a chart as a photo
+REPORT_CSV = Route("rpx", ("kind", "f"))      # a CSV export as a document
