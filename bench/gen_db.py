@@ -79,6 +79,7 @@ class Sizes:
     heavy_answers: int = 5000
     seed: int = 1
     batch: int = 1000  # officers per transaction
+    cohorts: int = 200  # cohorts, each run by a trainer, holding most onboarded officers
 
 
 @dataclass
@@ -336,9 +337,12 @@ def view_rows(o: Officer, world: World) -> Iterable[tuple]:
 
 
 def card_rows(o: Officer, world: World) -> Iterable[tuple]:
+    correct: dict[str, int] = {}
+    for a in o.answers:
+        correct[a.item_id] = correct.get(a.item_id, 0) + int(a.rating > 1)
     for item_id, (card, reviews, lapses) in o.cards.items():
         yield (o.user_id, item_id, card.to_json(), iso(card.due), iso(card.last_review),
-               reviews, lapses)
+               reviews, lapses, card.stability, correct.get(item_id, 0))
 
 
 def review_rows(o: Officer, world: World) -> Iterable[tuple]:
@@ -407,7 +411,7 @@ ROW_MAKERS: list[tuple[str, str, RowMaker]] = [
     ("card_views", "INSERT INTO card_views (user_id, lesson_id, card, viewed_at) "
      "VALUES (?, ?, ?, ?)", view_rows),
     ("quiz_cards", "INSERT INTO quiz_cards (user_id, item_id, card_json, due, last_review, "
-     "reviews, lapses) VALUES (?, ?, ?, ?, ?, ?, ?)", card_rows),
+     "reviews, lapses, stability, correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", card_rows),
     ("review_log", "INSERT INTO review_log (user_id, item_id, rating, correct, duration_ms, "
      "reviewed_at, log_json) VALUES (?, ?, ?, ?, ?, ?, ?)", review_rows),
     ("reminders", "INSERT INTO reminders (user_id, enabled, local_time, timezone, next_at, "
@@ -421,6 +425,45 @@ PRESENTATION_SQL = ("INSERT INTO quiz_presentations (session_id, user_id, item_i
 
 
 # --- writing --------------------------------------------------------------------------------
+def add_cohorts(conn: sqlite3.Connection, count: int, seed: int, now: datetime) -> int:
+    """``count`` cohorts in the course countries, each run by one of the generated trainers
+    (some run several, as a trainer running a course a term does), and 85 % of the onboarded
+    officers of each country spread over that country's cohorts (officers join one cohort;
+    the others never joined any). Usable on a database generated without cohorts: returns
+    the number of cohorts written (0 when it already has some)."""
+    if not count or conn.execute("SELECT COUNT(*) FROM cohorts").fetchone()[0]:
+        return 0
+    rng = random.Random(f"{seed}:cohorts")
+    trainers = [r[0] for r in conn.execute(
+        "SELECT user_id FROM users WHERE role = 'trainer' ORDER BY user_id")]
+    if not trainers:
+        return 0
+    countries = list(COURSE_COUNTRIES)
+    cohorts: dict[str, list[int]] = {c: [] for c in countries}
+    rows = []
+    for number in range(count):
+        country = countries[number % len(countries)]
+        cohort_id = number + 1
+        created = now - timedelta(days=rng.uniform(30, 700))
+        rows.append((cohort_id, rng.choice(trainers), f"Course {number + 1:03d} {country}",
+                     country, created.date().isoformat(), f"gen{cohort_id:06d}", iso(created),
+                     None))
+        cohorts[country].append(cohort_id)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO cohorts (id, trainer_id, name, country, starts_on, "
+                     "invite_code, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    members = []
+    for user_id, country, created in conn.execute(
+            "SELECT user_id, country, created_at FROM users WHERE privacy_seen_at IS NOT NULL "
+            "AND role = 'officer' ORDER BY user_id"):
+        if country in cohorts and rng.random() < 0.85:
+            members.append((rng.choice(cohorts[country]), user_id, created))
+    conn.executemany("INSERT INTO cohort_members (cohort_id, user_id, joined_at) "
+                     "VALUES (?, ?, ?)", members)
+    conn.execute("COMMIT")
+    return len(rows)
+
+
 def migrate(path: Path) -> None:
     """Create the schema with the bot's own migrations (in a thread: callers may be async)."""
     errors: list[BaseException] = []
@@ -538,6 +581,7 @@ def generate(path: Path, sizes: Sizes | None = None, *, now: datetime | None = N
             "new_number, new_verified, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(c, "ambulance", "103", 0, "103", 1, FIRST_USER_ID, iso(now))
              for c in COURSE_COUNTRIES])
+        add_cohorts(conn, sizes.cohorts, sizes.seed, now)
         if progress:
             progress("building indexes")
         for _, index_sql in indexes:

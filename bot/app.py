@@ -36,6 +36,7 @@ from bot.handlers import (
     quiz,
     reference,
     reminders,
+    reports,
     roles,
     search,
     staff,
@@ -51,6 +52,7 @@ from bot.services.outbox import OutboxService
 from bot.services.quiz import QuizService, make_scheduler
 from bot.services.reference import ReferenceService
 from bot.services.reminders import ReminderService
+from bot.services.reports import ReportService
 from bot.services.roles import RoleService
 from bot.services.search import SearchService
 from bot.store import Database, Store
@@ -123,6 +125,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         cohorts=CohortService(store, clock), outbox=outbox_service,
         broadcasts=BroadcastService(store, content, quiz_service, outbox_service, clock),
         sender=sender)
+    services.reports = ReportService(store, content, quiz_service, services.broadcasts, clock)
     Renderers(services).register(sender)
     app.bot_data["services"] = services
     app.bot_data[SENDER_RUNS] = outbox
@@ -141,6 +144,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     roles.register(app)
     cohorts.register(app, main_menu)
     broadcast.register(app, jobs=outbox)
+    reports.register(app)
     staff.register(app)
     about.register(app)
     housekeeping.register(app, enabled=prune_job)

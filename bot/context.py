@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.services.quiz import QuizService
     from bot.services.reference import ReferenceService
     from bot.services.reminders import ReminderService
+    from bot.services.reports import ReportService
     from bot.services.roles import RoleService
     from bot.services.search import SearchService
     from bot.store import Store, User
@@ -50,6 +51,8 @@ class Services:
     outbox: OutboxService
     broadcasts: BroadcastService
     sender: OutboxSender
+    # reports (issue 12): set by build_application once the broadcasts are built
+    reports: ReportService = None  # type: ignore[assignment]
 
 
 class BotData(dict):

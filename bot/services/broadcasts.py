@@ -107,7 +107,7 @@ class BroadcastService:
 
     async def set_template(self, b: Broadcast, template: str, params: dict[str, Any]
                            ) -> Broadcast | None:
-        assert template in templates.TEMPLATES
+        assert template in templates.TEMPLATES + templates.FEATURE_TEMPLATES
         return await self.store.broadcasts.update_draft(b.id, template=template,
                                                         params=params, body=None)
 
@@ -184,6 +184,11 @@ class BroadcastService:
         if b.template == templates.MEETING:
             return {"date": date.fromisoformat(b.params["date"]),
                     "time": time.fromisoformat(b.params["time"])}
+        if b.template == templates.REFRESH:
+            module = course.module(b.params.get("module", ""))
+            if module is None:
+                return "module removed"
+            return {"title": self.content.served.text(locale, module.title)[0]}
         if b.template == templates.PROGRESS:
             lessons = {lesson.id for lesson in course.lessons_in_order()}
             done = len(await self.store.progress.completed(user_id) & lessons)
@@ -198,6 +203,10 @@ class BroadcastService:
             lesson = course.lesson(b.params.get("lesson", ""))
             title = self.content.served.text(locale, lesson.title)[0] if lesson else ""
             return {"title": title}
+        if b.template == templates.REFRESH:
+            module = course.module(b.params.get("module", ""))
+            return {"title": self.content.served.text(locale, module.title)[0] if module
+                    else ""}
         if b.template == templates.MEETING:
             return {"date": date.fromisoformat(b.params["date"]),
                     "time": time.fromisoformat(b.params["time"])}

@@ -10,9 +10,11 @@ inside a transaction.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +37,8 @@ class Database:
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
         self.checkpointer = Checkpointer(self.path)
+        self._reader: sqlite3.Connection | None = None  # Database.read's own connection
+        self._reader_lock = threading.Lock()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -68,6 +72,33 @@ class Database:
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(connection, *args)`` on a read-only connection of its own, in a worker
+        thread, inside one read transaction (one snapshot: the figures agree with each other).
+        For long reads over many officers (reports): WAL lets them run while the bot's own
+        connection goes on reading and writing, so no officer waits for a report."""
+        self.conn  # noqa: B018 -- the database must be open
+        return await asyncio.to_thread(self._read, fn, args)
+
+    def _read(self, fn: Callable[..., T], args: tuple) -> T:
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro",
+                                               uri=True, isolation_level=None,
+                                               check_same_thread=False)
+                self._reader.row_factory = sqlite3.Row
+                self._reader.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            conn = self._reader
+            conn.execute("BEGIN")
+            try:
+                return _read_call(conn, fn, args)
+            finally:
+                conn.execute("ROLLBACK")
 
     async def schema_version(self) -> int:
         return int(await self.scalar("PRAGMA user_version"))
@@ -158,6 +189,11 @@ def _private_files(path: Path) -> None:
 
 def _call(aconn: aiosqlite.Connection, fn: Callable[..., Any], args: tuple) -> Any:
     return fn(aconn._conn, *args)
+
+
+def _read_call(conn: sqlite3.Connection, fn: Callable[..., Any], args: tuple) -> Any:
+    """Every ``Database.read`` goes through here (the query-plan test records it)."""
+    return fn(conn, *args)
 
 
 def _no_open_transaction(conn: sqlite3.Connection) -> None:

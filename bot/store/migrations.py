@@ -255,4 +255,19 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX outbox_user ON outbox (user_id);
     CREATE INDEX outbox_done ON outbox (done_at) WHERE done_at IS NOT NULL;
     """),
+    (7, """
+    -- reports (issue 12): recall and answer counts per officer and question computed in SQL
+    -- over 100,000 officers. The quiz store writes both columns with every answer.
+    ALTER TABLE quiz_cards ADD COLUMN stability REAL;
+    ALTER TABLE quiz_cards ADD COLUMN correct INTEGER NOT NULL DEFAULT 0;
+    UPDATE quiz_cards SET stability = json_extract(card_json, '$.stability');
+    UPDATE quiz_cards SET correct = t.ok FROM (
+        SELECT user_id, item_id, SUM(correct) AS ok FROM review_log GROUP BY user_id, item_id
+    ) AS t WHERE t.user_id = quiz_cards.user_id AND t.item_id = quiz_cards.item_id;
+    -- a report reads each officer's cards and answers from an index alone
+    CREATE INDEX quiz_cards_report ON quiz_cards
+        (user_id, item_id, last_review, stability, reviews, correct);
+    DROP INDEX review_log_user;
+    CREATE INDEX review_log_user ON review_log (user_id, reviewed_at, item_id, correct);
+    """),
 ]

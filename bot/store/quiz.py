@@ -283,10 +283,13 @@ class QuizRepo:
                                                   (presentation.session_id,)).fetchone())
             tx.execute(
                 "INSERT INTO quiz_cards (user_id, item_id, card_json, due, last_review, reviews, "
-                "lapses) VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (user_id, item_id) DO UPDATE "
+                "lapses, stability, correct) VALUES (?, ?, ?, ?, ?, 1, ?, json_extract(?, "
+                "'$.stability'), ?) ON CONFLICT (user_id, item_id) DO UPDATE "
                 "SET card_json = excluded.card_json, due = excluded.due, last_review = "
-                "excluded.last_review, reviews = reviews + 1, lapses = lapses + excluded.lapses",
-                (presentation.user_id, presentation.item_id, card_json, due, now, int(lapse)))
+                "excluded.last_review, reviews = reviews + 1, lapses = lapses + excluded.lapses, "
+                "stability = excluded.stability, correct = correct + excluded.correct",
+                (presentation.user_id, presentation.item_id, card_json, due, now, int(lapse),
+                 card_json, int(correct)))
             tx.execute(
                 "INSERT INTO review_log (user_id, item_id, rating, correct, duration_ms, "
                 "reviewed_at, log_json) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -19,6 +19,10 @@ from bot.ui import callbacks as cb
 
 DUE, LESSON, MEETING, PROGRESS = "due", "lesson", "meeting", "progress"
 TEMPLATES = (DUE, LESSON, MEETING, PROGRESS)
+#: Templates a feature sends (through the composer's preview), not offered in its menu:
+#: a refresher on a module (param ``module``), from the progress report.
+REFRESH = "refresh"
+FEATURE_TEMPLATES = (REFRESH,)
 
 #: How each template is named on the composer's buttons.
 NAMES = {
@@ -26,6 +30,7 @@ NAMES = {
     LESSON: N_("A new lesson is available"),
     MEETING: N_("Your cohort meets on…"),
     PROGRESS: N_("Keep going: lessons finished"),
+    REFRESH: N_("Refresher on a module"),
 }
 
 
@@ -49,6 +54,9 @@ def render(t: Translator, template: str, values: dict[str, Any]) -> str:
         return t.ngettext("🏁 Keep going: you have finished {done} of {total} lesson.",
                           "🏁 Keep going: you have finished {done} of {total} lessons.",
                           values["total"], done=values["done"], total=values["total"])
+    if template == REFRESH:
+        return t._("🧠 Time for a refresher on <b>{title}</b>: a few questions now help you "
+                   "remember it when it matters.", title=values["title"])
     raise ValueError(template)
 
 
@@ -59,6 +67,9 @@ def button(t: Translator, template: str | None, params: dict[str, Any]) -> Marku
     elif template == LESSON:
         label, data = "📖 " + t.label("Open the lesson"), \
             cb.CARD.pack(lesson=params["lesson"], card=1)
+    elif template == REFRESH:
+        label, data = "🧠 " + t.label("Open the module"), \
+            cb.MODULE.pack(module=params["module"])
     elif template == PROGRESS:
         label, data = "📚 " + t.label("Continue the lessons"), cb.MENU.pack(item="lessons")
     else:

@@ -1,0 +1,172 @@
+"""The SQL of progress reports, cascade reach and the report's follow-up audiences (issue 12).
+
+Every statement selects its officers through :func:`bot.store.report_scope.scope_condition`
+and reads each officer's rows through an index that starts with ``user_id`` (migration 7 made
+those indexes covering: ``quiz_cards_report``, ``review_log_user``), so a report costs one
+pass over the officers of its scope and their own rows, never a scan of the answer history.
+Each public method is one :meth:`Database.read` hand-off: a connection of its own, one
+snapshot, off the bot's connection.
+
+Statements that read every officer of a scope say so with ``/* report scope */`` (the
+query-plan test lets those, and only those, scan the ``users`` table: an admin's report over
+everyone reads everyone).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.store.db import Database
+from bot.store.report_scope import scope_condition
+
+MARK = "/* report scope */"
+
+
+@dataclass(frozen=True)
+class ScopeArgs:
+    """The officers a read covers (see ``bot.services.report_scope.Scope``)."""
+
+    trainer_id: int | None = None
+    cohort_id: int | None = None
+    country: str | None = None
+    locale: str | None = None
+
+    def condition(self) -> tuple[str, dict[str, object]]:
+        return scope_condition(trainer_id=self.trainer_id, cohort_id=self.cohort_id,
+                               country=self.country, locale=self.locale)
+
+
+@dataclass
+class ReportRows:
+    registered: int = 0
+    new: int = 0  # registered since the start of the period
+    active: int = 0  # answered a question or opened a lesson card in the period
+    reminders: int = 0  # daily reminder switched on
+    finished: dict[str, int] = field(default_factory=dict)  # lesson id: completions
+    answers: dict[str, tuple[int, int]] = field(default_factory=dict)  # item: (n, correct)
+    recall: dict[str, tuple[int, float]] = field(default_factory=dict)  # item: (cards, sum)
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    key: str  # a trainer's user id (as text) or a country code
+    cohorts: int
+    officers: int
+    finished: int  # lessons finished by those officers
+    cards: int  # FSRS cards behind the recall
+    recall_sum: float
+
+
+class ReportRepo:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def report(self, scope: ScopeArgs, since: str, at: str, recall: str
+                     ) -> ReportRows:
+        """The figures of one report. ``since``: ISO start of the period ('' for all time);
+        ``at``: ISO moment recall is projected to; ``recall``: the recall SQL expression over
+        ``q.stability``, ``q.last_review`` and ``:at``."""
+        def read(conn: sqlite3.Connection) -> ReportRows:
+            cond, args = scope.condition()
+            args = {**args, "since": since, "at": at}
+            rows = ReportRows()
+            head = conn.execute(
+                f"SELECT {MARK} COUNT(*) AS registered, "
+                "COALESCE(SUM(u.created_at >= :since), 0) AS new, "
+                "COALESCE(SUM(EXISTS (SELECT 1 FROM review_log r WHERE r.user_id = u.user_id "
+                "AND r.reviewed_at >= :since) OR EXISTS (SELECT 1 FROM card_views v WHERE "
+                "v.user_id = u.user_id AND v.viewed_at >= :since)), 0) AS active, "
+                "COALESCE(SUM(EXISTS (SELECT 1 FROM reminders m WHERE m.user_id = u.user_id "
+                f"AND m.enabled = 1)), 0) AS reminders FROM users u WHERE {cond}", args
+            ).fetchone()
+            rows.registered, rows.new = head["registered"], head["new"]
+            rows.active, rows.reminders = head["active"], head["reminders"]
+            if not rows.registered:
+                return rows
+            rows.finished = {r[0]: r[1] for r in conn.execute(
+                f"SELECT {MARK} p.lesson_id, COUNT(*) FROM users u JOIN lesson_progress p "
+                f"ON p.user_id = u.user_id WHERE {cond} AND p.completed_at >= :since "
+                "GROUP BY p.lesson_id", args)}
+            if since:  # the answers of the period, from the answer log's covering index
+                answers = conn.execute(
+                    f"SELECT {MARK} r.item_id, COUNT(*), SUM(r.correct) FROM users u "
+                    "JOIN review_log r ON r.user_id = u.user_id AND r.reviewed_at >= :since "
+                    f"WHERE {cond} GROUP BY r.item_id", args)
+            else:  # all time: the counters the quiz store keeps on each card
+                answers = conn.execute(
+                    f"SELECT {MARK} q.item_id, SUM(q.reviews), SUM(q.correct) FROM users u "
+                    f"JOIN quiz_cards q ON q.user_id = u.user_id WHERE {cond} "
+                    "GROUP BY q.item_id", args)
+            rows.answers = {r[0]: (r[1], r[2]) for r in answers}
+            rows.recall = {r[0]: (r[1], r[2]) for r in conn.execute(
+                f"SELECT {MARK} q.item_id, COUNT(*), SUM({recall}) FROM users u "
+                f"JOIN quiz_cards q ON q.user_id = u.user_id WHERE {cond} "
+                "AND q.last_review IS NOT NULL AND q.stability IS NOT NULL "
+                "GROUP BY q.item_id", args)}
+            return rows
+
+        return await self.db.read(read)
+
+    async def recall_by_officer(self, scope: ScopeArgs, items: Sequence[str], at: str,
+                                recall: str) -> list[tuple[int, float]]:
+        """(officer, mean projected recall over the given items he or she has reviewed),
+        lowest first: who needs a refresher on a module."""
+        def read(conn: sqlite3.Connection) -> list[tuple[int, float]]:
+            cond, args = scope.condition()
+            return [(r[0], r[1]) for r in conn.execute(
+                f"SELECT {MARK} q.user_id, AVG({recall}) AS recall FROM users u "
+                "JOIN quiz_cards q ON q.user_id = u.user_id AND q.item_id IN "
+                f"(SELECT value FROM json_each(:items)) WHERE {cond} AND u.active = 1 "
+                "AND q.last_review IS NOT NULL AND q.stability IS NOT NULL "
+                "GROUP BY q.user_id ORDER BY recall, q.user_id",
+                {**args, "items": json.dumps(list(items)), "at": at})]
+
+        return await self.db.read(read)
+
+    async def inactive(self, scope: ScopeArgs, since: str) -> list[int]:
+        """Officers of the scope (not blocked) who neither answered a question nor opened a
+        lesson card since ``since`` ('' : ever)."""
+        def read(conn: sqlite3.Connection) -> list[int]:
+            cond, args = scope.condition()
+            return [r[0] for r in conn.execute(
+                f"SELECT {MARK} u.user_id FROM users u WHERE {cond} AND u.active = 1 "
+                "AND u.role = 'officer' AND NOT EXISTS (SELECT 1 FROM review_log r WHERE "
+                "r.user_id = u.user_id AND r.reviewed_at >= :since) AND NOT EXISTS (SELECT 1 "
+                "FROM card_views v WHERE v.user_id = u.user_id AND v.viewed_at >= :since) "
+                "ORDER BY u.user_id", {**args, "since": since})]
+
+        return await self.db.read(read)
+
+    async def reach(self, trainer_id: int | None, at: str, recall: str
+                    ) -> tuple[list[ReachRow], list[ReachRow]]:
+        """Cascade reach: per trainer and per country of the cohorts (only ``trainer_id``'s
+        own when given): cohorts run, officers reached (members, each counted once per
+        trainer or country), lessons they finished, and their cards' recall."""
+        def read(conn: sqlite3.Connection) -> tuple[list[ReachRow], list[ReachRow]]:
+            where = "WHERE c.trainer_id = :trainer" if trainer_id is not None else ""
+            args = {"trainer": trainer_id, "at": at}
+            out = []
+            for key in ("c.trainer_id", "c.country"):
+                reached = (f"WITH reached AS (SELECT DISTINCT {key} AS k, m.user_id FROM "
+                           f"cohorts c JOIN cohort_members m ON m.cohort_id = c.id {where}) ")
+                runs = {str(r[0]): r[1] for r in conn.execute(
+                    f"SELECT {key}, COUNT(*) FROM cohorts c {where} GROUP BY {key}", args)}
+                people = {str(r[0]): (r[1], r[2]) for r in conn.execute(
+                    reached + "SELECT k, COUNT(*), TOTAL((SELECT COUNT(*) FROM lesson_progress "
+                    "p WHERE p.user_id = reached.user_id AND p.completed_at IS NOT NULL)) "
+                    "FROM reached GROUP BY k", args)}
+                cards = {str(r[0]): (r[1], r[2]) for r in conn.execute(
+                    reached + f"SELECT k, COUNT(*), TOTAL({recall}) FROM reached JOIN "
+                    "quiz_cards q ON q.user_id = reached.user_id WHERE q.last_review IS NOT "
+                    "NULL AND q.stability IS NOT NULL GROUP BY k", args)}
+                rows = [ReachRow(k, n, people.get(k, (0, 0))[0], int(people.get(k, (0, 0))[1]),
+                                 cards.get(k, (0, 0.0))[0], cards.get(k, (0, 0.0))[1])
+                        for k, n in runs.items()]
+                rows.sort(key=lambda r: (-r.officers, r.key))
+                out.append(rows)
+            return out[0], out[1]
+
+        return await self.db.read(read)
