@@ -252,7 +252,8 @@ async def progress(update: Update, context: BotContext) -> None:
         lines.append(t.ngettext("Quiz answers: {n}, of which {percent} correct.",
                                 "Quiz answers: {n}, of which {percent} correct.", answered,
                                 percent=t.percent(right / answered)))
-    lines += ["", t._("<b>Predicted recall by module</b> (how likely you are to remember now):")]
+    lines += ["", t._("<b>Predicted recall by module</b> (how much you will still remember a "
+                      "week from now if you do not practise):")]
     for m in modules:
         title, _ = served.text(t.locale, m.module.title)
         r = retention.get(m.module.id)
@@ -264,7 +265,16 @@ async def progress(update: Update, context: BotContext) -> None:
                              "({reviewed} of {items} questions practised)", module=title,
                              done=m.done, total=m.total, recall=t.percent(r.recall),
                              reviewed=r.reviewed, items=r.items))
-    await show(update, context, "\n".join(lines), kb.progress(t),
+    practised = [r for r in retention.values() if r.recall is not None]
+    weakest = min(practised, key=lambda r: (r.recall, r.module_id)) if practised else None
+    suggestion = None
+    if weakest is not None and (module := served.course.module(weakest.module_id)):
+        title, _ = served.text(t.locale, module.title)
+        suggestion = (module.id, title)
+        lines += ["", t._("💡 Your weakest module is <b>{module}</b> ({recall}): a few questions "
+                          "on it now help you most.", module=title,
+                          recall=t.percent(weakest.recall))]
+    await show(update, context, "\n".join(lines), kb.progress(t, suggestion),
                edit=update.callback_query is not None)
 
 

@@ -70,7 +70,7 @@ class AccountService:
         """An officer marked inactive (blocked the bot, or unreachable) wrote or pressed a
         button: reachable again, so reminders and broadcasts resume."""
         await self.store.users.set_active(user.user_id, True)
-        return await self._get(user.user_id)
+        return await self.store.users.get(user.user_id) or user
 
     def role(self, user: User | None, user_id: int) -> str:
         """The effective role: ADMIN_IDS always count as admin."""

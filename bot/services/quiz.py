@@ -19,6 +19,7 @@ from fsrs import Card, Rating, Scheduler
 
 from bot.course.model import Course, QuizItem
 from bot.services.content import ContentService
+from bot.services.report_scope import projected_recall
 from bot.store import Store
 from bot.store.quiz import Answering, Presentation, Session
 from bot.timeutil import Clock, iso, parse_iso
@@ -264,14 +265,15 @@ class QuizService:
         return len(await self.due_items(user_id))
 
     async def retention(self, user_id: int) -> list[ModuleRetention]:
-        """Predicted recall now (FSRS retrievability), averaged per module."""
+        """Predicted recall (FSRS retrievability) projected a week ahead, as every report
+        measures it (``bot.services.report_scope``), averaged per module."""
         now = self.clock()
         cards = await self.store.quiz.cards(user_id)
         out = []
         for module in self.course.modules:
             items = [i for lesson in module.lessons for i in lesson.quiz]
-            recalls = [self.scheduler.get_card_retrievability(
-                Card.from_json(cards[i.id].card_json), now) for i in items if i.id in cards]
+            recalls = [projected_recall(self.scheduler, Card.from_json(cards[i.id].card_json),
+                                        now) for i in items if i.id in cards]
             out.append(ModuleRetention(module.id, len(recalls), len(items),
                                        sum(recalls) / len(recalls) if recalls else None))
         return out

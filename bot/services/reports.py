@@ -100,6 +100,11 @@ class ReportService:
         self.clock = clock
         self._recall = recall_sql(quiz.scheduler, "q.stability", "q.last_review", ":at")
 
+    @property
+    def _all_items(self) -> list[str]:
+        return [i.id for m in self.content.course.modules for lesson in m.lessons
+                for i in lesson.quiz]
+
     def _items(self, module_id: str) -> list[str]:
         module = self.content.course.module(module_id)
         return [i.id for lesson in module.lessons for i in lesson.quiz] if module else []
@@ -107,8 +112,9 @@ class ReportService:
     async def report(self, scope: Scope) -> Report:
         now = self.clock()
         since = scope.filter.since(now)
-        rows = await self.repo.report(scope_args(scope), iso(since) if since else "",
-                                      iso(horizon(now)), self._recall)
+        rows = await self.repo.report(scope_args(scope), self._all_items,
+                                      iso(since) if since else "", iso(horizon(now)),
+                                      self._recall)
         delivery = await self.broadcasts.totals(
             None if scope.trainer_id is None else [scope.trainer_id])
         course = self.content.course

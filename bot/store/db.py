@@ -37,7 +37,8 @@ class Database:
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
         self.checkpointer = Checkpointer(self.path)
-        self._reader: sqlite3.Connection | None = None  # Database.read's own connection
+        self._readers: list[sqlite3.Connection] = []  # Database.read's idle connections
+        self._closed_readers = False
         self._reader_lock = threading.Lock()
 
     @property
@@ -49,6 +50,7 @@ class Database:
     async def open(self) -> None:
         try:
             _private_files(self.path)
+            self._closed_readers = False
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
             await self._conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
@@ -73,32 +75,40 @@ class Database:
             conn, self._conn = self._conn, None
             await conn.close()
         with self._reader_lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
+            self._closed_readers = True
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(connection, *args)`` on a read-only connection of its own, in a worker
         thread, inside one read transaction (one snapshot: the figures agree with each other).
         For long reads over many officers (reports): WAL lets them run while the bot's own
-        connection goes on reading and writing, so no officer waits for a report."""
+        connection goes on reading and writing, so no officer waits for a report. Reads
+        started together run in parallel, each on its own connection (kept for reuse)."""
         self.conn  # noqa: B018 -- the database must be open
         return await asyncio.to_thread(self._read, fn, args)
 
     def _read(self, fn: Callable[..., T], args: tuple) -> T:
         with self._reader_lock:
-            if self._reader is None:
-                self._reader = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro",
-                                               uri=True, isolation_level=None,
-                                               check_same_thread=False)
-                self._reader.row_factory = sqlite3.Row
-                self._reader.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-            conn = self._reader
+            conn = self._readers.pop() if self._readers else None
+        if conn is None:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        try:
             conn.execute("BEGIN")
             try:
                 return _read_call(conn, fn, args)
             finally:
                 conn.execute("ROLLBACK")
+        finally:
+            with self._reader_lock:
+                if self._closed_readers:
+                    conn.close()
+                else:
+                    self._readers.append(conn)
 
     async def schema_version(self) -> int:
         return int(await self.scalar("PRAGMA user_version"))

@@ -264,10 +264,13 @@ MIGRATIONS: list[tuple[int, str]] = [
     UPDATE quiz_cards SET correct = t.ok FROM (
         SELECT user_id, item_id, SUM(correct) AS ok FROM review_log GROUP BY user_id, item_id
     ) AS t WHERE t.user_id = quiz_cards.user_id AND t.item_id = quiz_cards.item_id;
-    -- a report reads each officer's cards and answers from an index alone
+    -- a report reads each officer's cards and answers from an index alone, officer by
+    -- officer for a cohort, a country or a language, question by question for everyone
     CREATE INDEX quiz_cards_report ON quiz_cards
         (user_id, item_id, last_review, stability, reviews, correct);
+    CREATE INDEX quiz_cards_item ON quiz_cards (item_id, last_review, stability, reviews, correct);
     DROP INDEX review_log_user;
     CREATE INDEX review_log_user ON review_log (user_id, reviewed_at, item_id, correct);
+    CREATE INDEX review_log_item ON review_log (item_id, reviewed_at, correct);
     """),
 ]

@@ -87,12 +87,14 @@ def nothing_to_ask(t: Translator) -> Markup:
                     _home(t)]])
 
 
-def progress(t: Translator) -> Markup:
-    return Markup([[Button("🧠 " + t.label("Refresher quiz"),
-                           callback_data=cb.MENU.pack(item="quiz")),
-                    Button("⏰ " + t.label("Reminders"),
-                           callback_data=cb.MENU.pack(item="reminders"))],
-                   [_home(t)]])
+def progress(t: Translator, weakest: tuple[str, str] | None = None) -> Markup:
+    """``weakest``: (module id, title) of the module to suggest, with a button into it."""
+    menu = [[Button("🧠 " + t.label("Refresher quiz"), callback_data=cb.MENU.pack(item="quiz")),
+             Button("⏰ " + t.label("Reminders"), callback_data=cb.MENU.pack(item="reminders"))]]
+    if weakest is not None:
+        menu.insert(0, [Button("📚 " + weakest[1],
+                               callback_data=cb.MODULE.pack(module=weakest[0]))])
+    return Markup([*menu, [_home(t)]])
 
 
 def reminder(t: Translator, enabled: bool, presets: Sequence[str], current: str) -> Markup:

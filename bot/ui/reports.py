@@ -182,17 +182,13 @@ def back_to_report(t: Translator, f: ReportFilter) -> Markup:
 # --- cascade reach ------------------------------------------------------------------------
 def _reach_line(t: Translator, name: str, row: ReachRow) -> str:
     if row.cards:
-        return t.ngettext(
-            "• {name}: {n} cohort, {officers} officers reached, {finished} lessons finished, "
-            "recall {recall}",
-            "• {name}: {n} cohorts, {officers} officers reached, {finished} lessons finished, "
-            "recall {recall}", row.cohorts, name=name, officers=row.officers,
-            finished=row.finished, recall=t.percent(row.recall_sum / row.cards))
-    return t.ngettext(
-        "• {name}: {n} cohort, {officers} officers reached, {finished} lessons finished, "
-        "no recall yet",
-        "• {name}: {n} cohorts, {officers} officers reached, {finished} lessons finished, "
-        "no recall yet", row.cohorts, name=name, officers=row.officers, finished=row.finished)
+        return t._("• {name}: cohorts {cohorts} · officers reached {officers} · lessons "
+                   "finished {finished} · recall {recall}", name=name, cohorts=row.cohorts,
+                   officers=row.officers, finished=row.finished,
+                   recall=t.percent(row.recall_sum / row.cards))
+    return t._("• {name}: cohorts {cohorts} · officers reached {officers} · lessons finished "
+               "{finished} · no recall yet", name=name, cohorts=row.cohorts,
+               officers=row.officers, finished=row.finished)
 
 
 def reach_text(t: Translator, reach: Reach, *, admin: bool, limit: int = 20) -> str:
