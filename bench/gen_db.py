@@ -456,7 +456,7 @@ def add_cohorts(conn: sqlite3.Connection, count: int, seed: int, now: datetime) 
     for user_id, country, created in conn.execute(
             "SELECT user_id, country, created_at FROM users WHERE privacy_seen_at IS NOT NULL "
             "AND role = 'officer' ORDER BY user_id"):
-        if country in cohorts and rng.random() < 0.85:
+        if cohorts.get(country) and rng.random() < 0.85:
             members.append((rng.choice(cohorts[country]), user_id, created))
     conn.executemany("INSERT INTO cohort_members (cohort_id, user_id, joined_at) "
                      "VALUES (?, ?, ?)", members)

@@ -4,12 +4,14 @@ Every statement selects its officers through :func:`bot.store.report_scope.scope
 and reads each officer's rows through an index that starts with ``user_id`` (migration 7 made
 those indexes covering: ``quiz_cards_report``, ``review_log_user``), so a report costs one
 pass over the officers of its scope and their own rows, never a scan of the answer history.
-Each public method is one :meth:`Database.read` hand-off: a connection of its own, one
-snapshot, off the bot's connection.
+Each public method is one :meth:`Database.read` hand-off (a connection of its own, one
+snapshot, off the bot's connection), except the report, which reads its officers' figures and
+their cards on two connections in parallel (two snapshots taken at the same moment).
 
 Statements that read every officer of a scope say so with ``/* report scope */`` (the
-query-plan test lets those, and only those, scan the ``users`` table: an admin's report over
-everyone reads everyone).
+query-plan test lets those, and only those, scan ``users``, ``cohorts`` and
+``cohort_members``: an admin's report over everyone reads everyone; never an officer's
+history).
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ class ReportRepo:
                     f"SELECT {cards_sql} FROM quiz_cards q WHERE q.item_id IN "
                     "(SELECT value FROM json_each(:items)) GROUP BY q.item_id", args)]
             return [tuple(r) for r in conn.execute(  # officer by officer
-                f"SELECT {MARK} {cards_sql} FROM users u JOIN quiz_cards q ON q.user_id = "
+                f"SELECT {MARK} {cards_sql} FROM users u CROSS JOIN quiz_cards q ON q.user_id = "
                 f"u.user_id WHERE {cond} GROUP BY q.item_id", args)]
 
         def read(conn: sqlite3.Connection) -> ReportRows:
@@ -107,7 +109,7 @@ class ReportRepo:
             if not rows.registered:
                 return rows
             rows.finished = {r[0]: r[1] for r in conn.execute(
-                f"SELECT {MARK} p.lesson_id, COUNT(*) FROM users u JOIN lesson_progress p "
+                f"SELECT {MARK} p.lesson_id, COUNT(*) FROM users u CROSS JOIN lesson_progress p "
                 f"ON p.user_id = u.user_id WHERE {cond} AND p.completed_at >= :since "
                 "GROUP BY p.lesson_id", args)}
             if since:  # the period's answers, from the answer log
@@ -116,7 +118,7 @@ class ReportRepo:
                     "r.item_id IN (SELECT value FROM json_each(:items)) AND r.reviewed_at >= "
                     ":since GROUP BY r.item_id", args) if everyone else conn.execute(
                     f"SELECT {MARK} r.item_id, COUNT(*), SUM(r.correct) FROM users u "
-                    "JOIN review_log r ON r.user_id = u.user_id AND r.reviewed_at >= :since "
+                    "CROSS JOIN review_log r ON r.user_id = u.user_id AND r.reviewed_at >= :since "
                     f"WHERE {cond} GROUP BY r.item_id", args))}
             return rows
 
@@ -138,7 +140,7 @@ class ReportRepo:
             cond, args = scope.condition()
             return [(r[0], r[1]) for r in conn.execute(
                 f"SELECT {MARK} q.user_id, AVG({recall}) AS recall FROM users u "
-                "JOIN quiz_cards q ON q.user_id = u.user_id AND q.item_id IN "
+                "CROSS JOIN quiz_cards q ON q.user_id = u.user_id AND q.item_id IN "
                 f"(SELECT value FROM json_each(:items)) WHERE {cond} AND u.active = 1 "
                 "AND q.last_review IS NOT NULL AND q.stability IS NOT NULL "
                 "GROUP BY q.user_id ORDER BY recall, q.user_id",
@@ -170,16 +172,17 @@ class ReportRepo:
             args = {"trainer": trainer_id, "at": at}
             out = []
             for key in ("c.trainer_id", "c.country"):
-                reached = (f"WITH reached AS (SELECT DISTINCT {key} AS k, m.user_id FROM "
+                reached = (f"WITH reached AS (SELECT {MARK} DISTINCT {key} AS k, m.user_id FROM "
                            f"cohorts c JOIN cohort_members m ON m.cohort_id = c.id {where}) ")
                 runs = {str(r[0]): r[1] for r in conn.execute(
-                    f"SELECT {key}, COUNT(*) FROM cohorts c {where} GROUP BY {key}", args)}
+                    f"SELECT {MARK} {key}, COUNT(*) FROM cohorts c {where} GROUP BY {key}",
+                    args)}
                 people = {str(r[0]): (r[1], r[2]) for r in conn.execute(
-                    reached + "SELECT k, COUNT(*), TOTAL((SELECT COUNT(*) FROM lesson_progress "
+                    f"{reached}SELECT k, COUNT(*), TOTAL((SELECT COUNT(*) FROM lesson_progress "
                     "p WHERE p.user_id = reached.user_id AND p.completed_at IS NOT NULL)) "
                     "FROM reached GROUP BY k", args)}
                 cards = {str(r[0]): (r[1], r[2]) for r in conn.execute(
-                    reached + f"SELECT k, COUNT(*), TOTAL({recall}) FROM reached JOIN "
+                    f"{reached}SELECT k, COUNT(*), TOTAL({recall}) FROM reached CROSS JOIN "
                     "quiz_cards q ON q.user_id = reached.user_id WHERE q.last_review IS NOT "
                     "NULL AND q.stability IS NOT NULL GROUP BY k", args)}
                 rows = [ReachRow(k, n, people.get(k, (0, 0))[0], int(people.get(k, (0, 0))[1]),
