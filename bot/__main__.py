@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--fresh", action="store_true",
                       help="start afresh: a new, empty database for this run only, deleted at "
                            "the end (DATABASE_PATH is not touched)")
+    demo.add_argument("--sample", action="store_true",
+                      help="add simulated officers in cohorts, with lessons and answers, so "
+                           "that an admin's /report shows real figures")
     content = sub.add_parser("content", help="course content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate content/ and report translation "
@@ -67,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with fresh_database(settings, args.fresh) as demo_settings:
                 return asyncio.run(run_demo(demo_settings, user_id=args.user_id,
-                                            language_code=args.lang))
+                                            language_code=args.lang, sample=args.sample))
         except StorageError as exc:
             print(str(exc), file=sys.stderr)
             return 2

@@ -118,7 +118,8 @@ def fresh_database(settings: Settings, fresh: bool) -> Iterator[Settings]:
 
 
 async def run_demo(settings: Settings, *, user_id: int, language_code: str | None,
-                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+                   sample: bool = False) -> int:
     fake = FakeBotAPI()
     transcript = Transcript(stdout)
     app = build_application(settings, request=fake, rate_limiter=False)
@@ -127,6 +128,11 @@ async def run_demo(settings: Settings, *, user_id: int, language_code: str | Non
     fake.names[user_id] = f"User {user_id}"  # what getChat answers as the user's name
     transcript.act_as(user_id)
     async with running(app):
+        if sample:  # simulated officers for /report (bot/demo_sample.py)
+            from bot.demo_sample import add_sample
+            added = await add_sample(app.bot_data.services)
+            transcript._print(f"(sample data: {added} simulated officers and trainers added)"
+                              if added else "(sample data: already in this database)")
         fake.listeners.append(transcript)
         while True:
             line = await asyncio.to_thread(stdin.readline)
