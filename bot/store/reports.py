@@ -84,14 +84,19 @@ class ReportRepo:
                      f"NULL AND q.last_review IS NOT NULL), TOTAL({recall})")
         everyone = scope == ScopeArgs()
 
-        def read_cards(conn: sqlite3.Connection) -> list[tuple]:
+        def read_cards(conn: sqlite3.Connection) -> tuple[list[tuple], dict[str, int]]:
+            """The cards per question, and the lessons finished in the period."""
+            finished = {r[0]: r[1] for r in conn.execute(
+                f"SELECT {MARK} p.lesson_id, COUNT(*) FROM users u CROSS JOIN lesson_progress p "
+                f"ON p.user_id = u.user_id WHERE {cond} AND p.completed_at >= :since "
+                "GROUP BY p.lesson_id", args)}
             if everyone:  # question by question
                 return [tuple(r) for r in conn.execute(
                     f"SELECT {cards_sql} FROM quiz_cards q WHERE q.item_id IN "
-                    "(SELECT value FROM json_each(:items)) GROUP BY q.item_id", args)]
+                    "(SELECT value FROM json_each(:items)) GROUP BY q.item_id", args)], finished
             return [tuple(r) for r in conn.execute(  # officer by officer
                 f"SELECT {MARK} {cards_sql} FROM users u CROSS JOIN quiz_cards q ON q.user_id = "
-                f"u.user_id WHERE {cond} GROUP BY q.item_id", args)]
+                f"u.user_id WHERE {cond} GROUP BY q.item_id", args)], finished
 
         def read(conn: sqlite3.Connection) -> ReportRows:
             rows = ReportRows()
@@ -108,10 +113,6 @@ class ReportRepo:
             rows.active, rows.reminders = head["active"], head["reminders"]
             if not rows.registered:
                 return rows
-            rows.finished = {r[0]: r[1] for r in conn.execute(
-                f"SELECT {MARK} p.lesson_id, COUNT(*) FROM users u CROSS JOIN lesson_progress p "
-                f"ON p.user_id = u.user_id WHERE {cond} AND p.completed_at >= :since "
-                "GROUP BY p.lesson_id", args)}
             if since:  # the period's answers, from the answer log
                 rows.answers = {r[0]: (r[1], r[2]) for r in (conn.execute(
                     "SELECT r.item_id, COUNT(*), SUM(r.correct) FROM review_log r WHERE "
@@ -122,10 +123,12 @@ class ReportRepo:
                     f"WHERE {cond} GROUP BY r.item_id", args))}
             return rows
 
-        # two connections at once: the officers' figures and the cards (recall, and the
-        # answers of all time from the cards' counters) are read in parallel
-        rows, cards = await asyncio.gather(self.db.read(read), self.db.read(read_cards))
+        # two connections at once: the officers' figures and answers of the period, and the
+        # lessons and cards (recall, and all time's answers from the cards' counters)
+        rows, (cards, finished) = await asyncio.gather(self.db.read(read),
+                                                       self.db.read(read_cards))
         if rows.registered:
+            rows.finished = finished
             for item, reviews, correct, counted, total in cards:
                 rows.recall[item] = (counted, total)
                 if not since:
