@@ -35,7 +35,7 @@ from staffing import cohort_with, officers, trainer
 
 from bot.i18n import SUPPORTED_LOCALES
 from bot.sandbox import UpdateFactory
-from bot.services.report_scope import ReportFilter
+from bot.services.report_scope import ReportFilter, Scope
 from bot.timeutil import iso
 from bot.ui import callbacks as cb
 
@@ -283,3 +283,22 @@ async def test_the_report_in_the_viewers_language(app, fake, content, clock, loc
     if locale == "fa":
         assert "\u200f" in text or "\u2067" in text or "\u2066" in text  # laid out RTL
     assert locale in SUPPORTED_LOCALES
+
+
+async def test_the_composers_low_recall_audience_uses_the_same_measure(world, app, clock):
+    """C's card of module 2: stability 0.5, reviewed a day ago. Recall now is 85 %, above the
+    70 % threshold; a week ahead it is 65 %: the composer's "low recall" audience, like the
+    report, counts C in."""
+    services = app.bot_data.services
+    m2 = world["m2"]
+    j1 = m2.lessons[0].quiz[0].id
+    last = clock() - timedelta(days=1, hours=1)
+    card = _card(0.5, last)
+    await services.store.db.execute(
+        "UPDATE quiz_cards SET card_json = ?, last_review = ?, stability = 0.5 WHERE "
+        "user_id = ? AND item_id = ?", (card.to_json(), iso(last), C, j1))
+    found = await services.broadcasts.recipients({"everyone": True,
+                                                  "narrow": {"recall": m2.id}})
+    assert [r.user_id for r in found] == [C]
+    scope = Scope(ReportFilter(), None)
+    assert await services.reports.low_recall(scope, m2.id) == [C]

@@ -6,8 +6,9 @@ An audience is a dict stored with the broadcast:
   ``{"country": "KZ"}``, ``{"locale": "ru"}``, ``{"everyone": true}``;
 * optionally narrowed with ``"narrow"``: ``{"inactive": days}`` (no lesson card viewed and
   no question answered in that many days), ``{"due": true}`` (reviews due now) or
-  ``{"recall": module_id}`` (predicted recall in that module, averaged over the items the
-  officer has reviewed, below ``LOW_RECALL``).
+  ``{"recall": module_id}`` (predicted recall in that module, projected a week ahead as
+  every report measures it, averaged over the items the officer has reviewed, below
+  ``LOW_RECALL``).
 
 Recipients are resolved when the broadcast starts (so an officer who joined a cohort after it
 was scheduled gets it too), and each message is rendered at send time in the recipient's
@@ -34,6 +35,7 @@ from bot.services.content import ContentService
 from bot.services.outbox import OutboxService
 from bot.services.quiz import QuizService
 from bot.services.reminders import in_quiet_hours, zone
+from bot.services.report_scope import projected_recall
 from bot.store import Store
 from bot.store.audience import Recipient
 from bot.store.broadcasts import Broadcast
@@ -154,7 +156,7 @@ class BroadcastService:
         def mean_recall() -> dict[int, float]:
             sums: dict[int, list[float]] = {}
             for user_id, card_json in cards:
-                recall = scheduler.get_card_retrievability(Card.from_json(card_json), now)
+                recall = projected_recall(scheduler, Card.from_json(card_json), now)
                 sums.setdefault(user_id, []).append(recall)
             return {user: sum(values) / len(values) for user, values in sums.items()}
 
