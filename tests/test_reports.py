@@ -97,6 +97,12 @@ async def world(app, fake, content, clock):
             "c": c, "north": north, "south": south, "m1": m1, "m2": m2}
 
 
+async def admin_chat(app, fake) -> Chat:
+    admin = Chat(app, fake, UpdateFactory(ADMIN_ID))
+    await admin.onboard()
+    return admin
+
+
 def title(content, module) -> str:
     return content.served.text("en", module.title)[0]
 
@@ -160,8 +166,7 @@ def boss_buttons_have_filters(chat: Chat) -> bool:
 
 
 async def test_an_admin_alone_gets_a_sensible_report(app, fake):
-    admin = Chat(app, fake, UpdateFactory(ADMIN_ID))
-    await admin.onboard()
+    admin = await admin_chat(app, fake)
     await admin.send("/report")
     text = admin.last.text
     assert "not practised yet; 0 lessons finished" in text
@@ -213,8 +218,7 @@ async def test_forged_filter_data_is_stale(world):
 async def test_the_refresher_goes_to_the_low_recall_officers_through_the_composer(
         world, app, fake, content):
     services = app.bot_data.services
-    admin = Chat(app, fake, UpdateFactory(ADMIN_ID))
-    await admin.onboard()
+    admin = await admin_chat(app, fake)
     await admin.send("/report")
     await admin.press(f"🧠 Refresher on {title(content, world['m2'])}…")
     assert "1 chosen officer" in admin.last.text and "Preview" in admin.last.text
@@ -249,8 +253,7 @@ async def test_cascade_reach(world, app, fake):
     await boss.send("/reach")
     assert "Your cohorts: cohorts 1 · officers reached 2 · lessons finished 2 · recall 93%" in \
         boss.last.text  # A 90 % and 100 %, B 90 %: 280 / 3
-    admin = Chat(app, fake, UpdateFactory(ADMIN_ID))
-    await admin.onboard()
+    admin = await admin_chat(app, fake)
     await admin.send("/reach")
     text = admin.last.text
     assert "Kazakhstan: cohorts 2 · officers reached 3 · lessons finished 2" in text
