@@ -84,19 +84,25 @@ class ReportRepo:
                      f"NULL AND q.last_review IS NOT NULL), TOTAL({recall})")
         everyone = scope == ScopeArgs()
 
-        def read_cards(conn: sqlite3.Connection) -> tuple[list[tuple], dict[str, int]]:
-            """The cards per question, and the lessons finished in the period."""
-            finished = {r[0]: r[1] for r in conn.execute(
+        def read_lessons(conn: sqlite3.Connection) -> dict[str, int]:
+            return {r[0]: r[1] for r in conn.execute(
                 f"SELECT {MARK} p.lesson_id, COUNT(*) FROM users u CROSS JOIN lesson_progress p "
                 f"ON p.user_id = u.user_id WHERE {cond} AND p.completed_at >= :since "
                 "GROUP BY p.lesson_id", args)}
+
+        def read_cards(conn: sqlite3.Connection, part: Sequence[str] = ()
+                       ) -> tuple[list[tuple], dict[str, int]]:
+            """The cards per question (everyone's: those of the questions ``part``; the
+            first part also reads the lessons finished in the period)."""
             if everyone:  # question by question
+                finished = read_lessons(conn) if part and part[0] == items[0] else {}
                 return [tuple(r) for r in conn.execute(
                     f"SELECT {cards_sql} FROM quiz_cards q WHERE q.item_id IN "
-                    "(SELECT value FROM json_each(:items)) GROUP BY q.item_id", args)], finished
+                    "(SELECT value FROM json_each(:part)) GROUP BY q.item_id",
+                    {**args, "part": json.dumps(list(part))})], finished
             return [tuple(r) for r in conn.execute(  # officer by officer
                 f"SELECT {MARK} {cards_sql} FROM users u CROSS JOIN quiz_cards q ON q.user_id = "
-                f"u.user_id WHERE {cond} GROUP BY q.item_id", args)], finished
+                f"u.user_id WHERE {cond} GROUP BY q.item_id", args)], read_lessons(conn)
 
         def read(conn: sqlite3.Connection) -> ReportRows:
             rows = ReportRows()
@@ -123,12 +129,16 @@ class ReportRepo:
                     f"WHERE {cond} GROUP BY r.item_id", args))}
             return rows
 
-        # two connections at once: the officers' figures and answers of the period, and the
-        # lessons and cards (recall, and all time's answers from the cards' counters)
-        rows, (cards, finished) = await asyncio.gather(self.db.read(read),
-                                                       self.db.read(read_cards))
+        # connections at once: the officers' figures and answers of the period; the lessons
+        # and cards (recall, and all time's answers from the cards' counters), everyone's in
+        # two halves of the questions
+        half = (len(items) + 1) // 2
+        parts = [items[:half], items[half:]] if everyone and items else [items]
+        rows, *read_parts = await asyncio.gather(
+            self.db.read(read), *(self.db.read(read_cards, part) for part in parts))
+        cards = [row for part, _ in read_parts for row in part]
         if rows.registered:
-            rows.finished = finished
+            rows.finished = {k: v for _, lessons in read_parts for k, v in lessons.items()}
             for item, reviews, correct, counted, total in cards:
                 rows.recall[item] = (counted, total)
                 if not since:
