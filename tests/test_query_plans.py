@@ -193,13 +193,13 @@ async def run_report_scenario(app, fake: FakeBotAPI, boss: Chat, cohort) -> None
                                                         period_days=7),
               ReportFilter(cohort_id=cohort.id, period_days=90)):
         await admin.press_data(cb.REPORT.pack(f=f.pack()))
-    for key in ("co.0", "ina", "nud", "ref"):
+    module = services.content.course.modules[0].id
+    for key in ("co.0", "ina", "nud", f"ref.{module}"):
         await admin.press_data(cb.REPORT_SET.pack(f=ReportFilter().pack(), key=key))
     await boss.send("/report")
     await boss.press_data(cb.REPORT.pack(f=ReportFilter(period_days=0).pack()))
     await boss.send("/reach")
     await admin.send("/reach")
-    module = services.content.course.modules[0].id
     for scope in (Scope(ReportFilter(), None), Scope(ReportFilter(), boss.user_id)):
         await services.reports.low_recall(scope, module)  # runs even when no one is weak
         await services.reports.inactive(scope)

@@ -178,7 +178,7 @@ async def test_an_admin_alone_gets_a_sensible_report(app, fake):
 async def test_a_trainer_cannot_see_another_trainers_cohort(world):
     boss, south = world["north_trainer"], world["south_trainer"]
     forged = ReportFilter(cohort_id=world["south"].id).pack()
-    for data in (cb.REPORT.pack(f=forged), cb.REPORT_SET.pack(f=forged, key="ref"),
+    for data in (cb.REPORT.pack(f=forged), cb.REPORT_SET.pack(f=forged, key="ref.hiv"),
                  cb.REPORT_SET.pack(f=forged, key="nud")):
         before = len(boss.mine())
         await boss.press_data(data)
@@ -305,3 +305,15 @@ async def test_the_composers_low_recall_audience_uses_the_same_measure(world, ap
     assert [r.user_id for r in found] == [C]
     scope = Scope(ReportFilter(), None)
     assert await services.reports.low_recall(scope, m2.id) == [C]
+
+
+async def test_a_trainer_reaches_the_report_from_the_cohorts(world):
+    boss = world["north_trainer"]
+    await boss.send("/cohorts")
+    await boss.press("📊 Progress report")
+    assert "Progress report" in boss.last.text and "Cohort: All cohorts" in boss.last.text
+    await boss.send("/cohorts")
+    await boss.press("👥 North")
+    await boss.press("📊 Progress report")
+    assert "Cohort: North" in boss.last.text
+    assert "2 officers registered" in boss.last.text

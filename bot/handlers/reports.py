@@ -82,8 +82,8 @@ async def report_button(update: Update, context: BotContext) -> None:
 
 
 async def report_set_button(update: Update, context: BotContext) -> None:
-    """A filter picker (``co.<page>``, ``cty``, ``lng``, ``per``) or a follow-up (``ref``
-    refresher, ``ina`` inactive officers, ``nud`` their nudge)."""
+    """A filter picker (``co.<page>``, ``cty``, ``lng``, ``per``) or a follow-up
+    (``ref.<module>`` refresher, ``ina`` inactive officers, ``nud`` their nudge)."""
     values = cb.REPORT_SET.unpack(update.callback_query.data)
     wanted = ReportFilter.unpack(values["f"]) if values else None
     if wanted is None:
@@ -114,30 +114,27 @@ async def report_set_button(update: Update, context: BotContext) -> None:
         await answer_button(update)
         await show(update, context, t._("📊 Which period should the report cover?"),
                    ui.period_picker(t, f))
-    elif key == "ref":
-        await _refresher(update, context, scope)
+    elif key.startswith("ref.") and context.services.content.course.module(key[4:]):
+        await _refresher(update, context, scope, key[4:])
     elif key in ("ina", "nud"):
         await _inactive(update, context, scope, nudge=key == "nud")
     else:
         await stale_button(update, context)
 
 
-async def _refresher(update: Update, context: BotContext, scope: Scope) -> None:
-    """A refresher on the weakest module to those of the filter whose recall in it is low,
-    as a broadcast draft shown in the composer's preview (send or schedule from there)."""
+async def _refresher(update: Update, context: BotContext, scope: Scope, module_id: str
+                     ) -> None:
+    """A refresher on the module the report found weakest to those of the filter whose
+    recall in it is low, as a broadcast draft shown in the composer's preview (send or
+    schedule from there)."""
     t, service = context.t, context.services.reports
-    report = await service.report(scope)
-    weakest = report.weakest
-    if weakest is None:
-        await refuse(update, context, t.label("Nobody in this filter has practised yet."))
-        return
-    officers = await service.low_recall(scope, weakest.module_id)
+    officers = await service.low_recall(scope, module_id)
     if not officers:
         await refuse(update, context, t.label(
             "Nobody in this filter is below 70 % predicted recall in the weakest module."))
         return
     draft = await service.draft(update.effective_user.id, templates.REFRESH,
-                                {"module": weakest.module_id}, officers)
+                                {"module": module_id}, officers)
     if draft is None:
         await stale_button(update, context)
         return

@@ -109,15 +109,16 @@ def _show(f: ReportFilter) -> str:
 
 def report_keyboard(t: Translator, r: Report, cohort: str | None, weakest_title: str | None
                     ) -> Markup:
+    """``weakest_title``: the title of ``r.weakest``, whose refresher the report offers."""
     f = r.scope.filter
     labels = filter_labels(t, f, cohort)
     menu = [[Button("👥 " + labels["cohort"], callback_data=_set(f, "co.0")),
              Button("🌍 " + labels["country"], callback_data=_set(f, "cty"))],
             [Button("🗣 " + labels["language"], callback_data=_set(f, "lng")),
              Button("📅 " + labels["period"], callback_data=_set(f, "per"))]]
-    if weakest_title is not None:
+    if weakest_title is not None and r.weakest is not None:
         menu.append([Button("🧠 " + t.label("Refresher on {module}…", module=weakest_title),
-                            callback_data=_set(f, "ref"))])
+                            callback_data=_set(f, f"ref.{r.weakest.module_id}"))])
     if r.registered:
         menu.append([Button("💤 " + t.nlabel("{n} inactive officer…", "{n} inactive officers…",
                                              r.inactive), callback_data=_set(f, "ina"))])

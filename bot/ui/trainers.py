@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup as Markup
 
 from bot.countries import COURSE_COUNTRIES, OTHER, country_name
 from bot.i18n import Translator
+from bot.services.report_scope import ReportFilter
 from bot.store.cohorts import Cohort
 from bot.ui import callbacks as cb
 from bot.ui.keyboards import rows
@@ -62,7 +63,9 @@ def cohort_list(t: Translator, cohorts: Sequence[Cohort], page: int, has_more: b
     if nav:
         menu.append(nav)
     menu.append([Button("➕ " + t.label("New cohort"),
-                        callback_data=cb.COHORT.pack(c=NONE, a="new", v=NONE))])
+                        callback_data=cb.COHORT.pack(c=NONE, a="new", v=NONE)),
+                 Button("📊 " + t.label("Progress report"),
+                        callback_data=cb.REPORT.pack(f=ReportFilter().pack()))])
     return homed(t, menu)
 
 
@@ -75,6 +78,8 @@ def cohort(t: Translator, c: Cohort) -> Markup:
     if not c.closed:
         menu.append([Button("🔄 " + t.label("New invite link"), callback_data=data("rotate")),
                      Button("🔒 " + t.label("Close the cohort"), callback_data=data("close"))])
+    menu.append([Button("📊 " + t.label("Progress report"),
+                        callback_data=cb.REPORT.pack(f=ReportFilter(cohort_id=c.id).pack()))])
     menu.append([Button("⬅️ " + t.label("Cohorts"),
                         callback_data=cb.COHORT.pack(c=NONE, a="list", v=0))])
     return homed(t, menu)
