@@ -60,16 +60,13 @@ class Report:
     registered: int
     new: int
     active: int
+    inactive: int  # officers who can be nudged: not staff, not blocked, not active
     reminders: int
     answers: int
     correct: int
     modules: list[ModuleFigures]
     wrong: list[WrongQuestion]
     delivery: Progress
-
-    @property
-    def inactive(self) -> int:
-        return self.registered - self.active
 
     @property
     def weakest(self) -> ModuleFigures | None:
@@ -131,7 +128,8 @@ class ReportService:
         answers = {k: v for k, v in rows.answers.items() if k in known}
         wrong = sorted((WrongQuestion(k, n, n - ok) for k, (n, ok) in answers.items()
                         if n > ok), key=lambda w: (-w.wrong, -w.rate, w.item_id))
-        return Report(scope, now, rows.registered, rows.new, rows.active, rows.reminders,
+        return Report(scope, now, rows.registered, rows.new, rows.active, rows.inactive,
+                      rows.reminders,
                       sum(n for n, _ in answers.values()),
                       sum(ok for _, ok in answers.values()), modules, wrong[:TOP_WRONG],
                       delivery)

@@ -47,6 +47,7 @@ class ReportRows:
     registered: int = 0
     new: int = 0  # registered since the start of the period
     active: int = 0  # answered a question or opened a lesson card in the period
+    inactive: int = 0  # officers (not staff) not blocked, and not active in the period
     reminders: int = 0  # daily reminder switched on
     finished: dict[str, int] = field(default_factory=dict)  # lesson id: completions
     answers: dict[str, tuple[int, int]] = field(default_factory=dict)  # item: (n, correct)
@@ -107,16 +108,18 @@ class ReportRepo:
         def read(conn: sqlite3.Connection) -> ReportRows:
             rows = ReportRows()
             head = conn.execute(
-                f"SELECT {MARK} COUNT(*) AS registered, "
-                "COALESCE(SUM(u.created_at >= :since), 0) AS new, "
-                "COALESCE(SUM(EXISTS (SELECT 1 FROM review_log r WHERE r.user_id = u.user_id "
-                "AND r.reviewed_at >= :since) OR EXISTS (SELECT 1 FROM card_views v WHERE "
-                "v.user_id = u.user_id AND v.viewed_at >= :since)), 0) AS active, "
-                "COALESCE(SUM(EXISTS (SELECT 1 FROM reminders m WHERE m.user_id = u.user_id "
-                f"AND m.enabled = 1)), 0) AS reminders FROM users u WHERE {cond}", args
-            ).fetchone()
+                "SELECT COUNT(*) AS registered, COALESCE(SUM(new), 0) AS new, "
+                "COALESCE(SUM(act), 0) AS active, COALESCE(SUM(rem), 0) AS reminders, "
+                "COALESCE(SUM(role = 'officer' AND reachable = 1 AND NOT act), 0) AS inactive "
+                f"FROM (SELECT {MARK} u.created_at >= :since AS new, u.role AS role, "
+                "u.active AS reachable, EXISTS (SELECT 1 FROM review_log r WHERE r.user_id = "
+                "u.user_id AND r.reviewed_at >= :since) OR EXISTS (SELECT 1 FROM card_views v "
+                "WHERE v.user_id = u.user_id AND v.viewed_at >= :since) AS act, EXISTS (SELECT "
+                "1 FROM reminders m WHERE m.user_id = u.user_id AND m.enabled = 1) AS rem "
+                f"FROM users u WHERE {cond})", args).fetchone()
             rows.registered, rows.new = head["registered"], head["new"]
             rows.active, rows.reminders = head["active"], head["reminders"]
+            rows.inactive = head["inactive"]
             if not rows.registered:
                 return rows
             if since:  # the period's answers, from the answer log

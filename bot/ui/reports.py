@@ -119,7 +119,7 @@ def report_keyboard(t: Translator, r: Report, cohort: str | None, weakest_title:
     if weakest_title is not None and r.weakest is not None:
         menu.append([Button("🧠 " + t.label("Refresher on {module}…", module=weakest_title),
                             callback_data=_set(f, f"ref.{r.weakest.module_id}"))])
-    if r.registered:
+    if r.inactive:
         menu.append([Button("💤 " + t.nlabel("{n} inactive officer…", "{n} inactive officers…",
                                              r.inactive), callback_data=_set(f, "ina"))])
     menu.append([Button("📈 " + t.label("Charts"),
