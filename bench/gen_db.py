@@ -21,9 +21,11 @@ emergency-number corrections. Answers are spread unevenly (a long tail, as real 
 the first ``heavy`` officers (ids from ``FIRST_USER_ID``) have exactly ``heavy_answers`` each.
 Nothing is pruned: the history is the one a bot that never pruned would hold.
 
-Fast by construction: migrations first (the real schema), then the real indexes are dropped,
-rows are inserted with ``executemany`` in one transaction per batch of officers with
-``synchronous=OFF``, and the same index statements are run again at the end (and ANALYZE).
+Fast by construction: migrations first (the real schema), then the real indexes and triggers
+are dropped, rows are inserted with ``executemany`` in one transaction per batch of officers
+with ``synchronous=OFF``, and the same index statements are run again at the end, the
+triggers' table (``answer_days``) filled in one statement and the triggers made again (and
+ANALYZE).
 
 To extend it for a new table (cohorts, reports...): write a function
 ``rows(officer, world) -> Iterable[tuple]`` and add ``(table, insert_sql, rows)`` to
@@ -553,6 +555,10 @@ def generate(path: Path, sizes: Sizes | None = None, *, now: datetime | None = N
                                "AND sql IS NOT NULL").fetchall()
         for name, _ in indexes:  # built again at the end: faster than row by row
             conn.execute(f'DROP INDEX "{name}"')
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                                ).fetchall()
+        for name, _ in triggers:  # the tables they keep are filled once at the end
+            conn.execute(f'DROP TRIGGER "{name}"')
         if workers > 1:
             pool = multiprocessing.get_context(
                 "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -586,6 +592,11 @@ def generate(path: Path, sizes: Sizes | None = None, *, now: datetime | None = N
             progress("building indexes")
         for _, index_sql in indexes:
             conn.execute(index_sql)
+        conn.execute(  # what the answer log's triggers keep (migration 7)
+            "INSERT INTO answer_days (day, item_id, answers, correct) SELECT substr(reviewed_at, "
+            "1, 10), item_id, COUNT(*), SUM(correct) FROM review_log GROUP BY 1, 2")
+        for _, trigger_sql in triggers:
+            conn.execute(trigger_sql)
         conn.execute("ANALYZE")
         conn.execute("PRAGMA journal_mode = WAL")  # as the bot runs it
     finally:

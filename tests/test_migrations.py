@@ -192,8 +192,13 @@ async def test_the_generator_fills_every_table_of_the_latest_schema(tmp_path):
     counts = _fill_file(path)
     with sqlite3.connect(path) as conn:
         assert set(counts) == set(_tables(conn))
+        # a table that triggers also fill (answer_days, from review_log) holds more
+        kept = {t for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger'")
+            for t in re.findall(r"INSERT INTO (\w+)", sql)}
         for table in counts:
-            assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == ROWS
+            n = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            assert n >= ROWS if table in kept else n == ROWS, (table, n)
 
 
 # --- a migration that rebuilds a table ------------------------------------------------------

@@ -317,3 +317,24 @@ async def test_a_trainer_reaches_the_report_from_the_cohorts(world):
     await boss.press("📊 Progress report")
     assert "Cohort: North" in boss.last.text
     assert "2 officers registered" in boss.last.text
+
+
+async def test_everyones_answers_come_from_the_daily_counts_and_agree(world, app, fake):
+    """An admin's unfiltered report reads the period's answers from answer_days (kept by
+    triggers on the answer log); filtered to a country everyone shares (Afghanistan, where
+    every chat of this test onboarded), the report reads the log itself: the same figures.
+    /forget's cascade takes an officer's answers out of the daily counts too."""
+    admin = await admin_chat(app, fake)
+    await admin.send("/report")
+    everyone = admin.last.text
+    assert "7 quiz answers in the period, 29% correct." in everyone  # A's 6 and C's 1
+    await admin.press("🌍 All countries")
+    await admin.press("Afghanistan")
+    assert "Country: Afghanistan" in admin.last.text
+    line = next(x for x in everyone.splitlines() if x.startswith("✅"))
+    assert line in admin.last.text
+    a = world["a"]
+    await a.send("/forget")
+    await a.press(0)
+    await admin.send("/report")
+    assert "1 quiz answer in the period, 0% correct." in admin.last.text

@@ -18,7 +18,7 @@ confirmation (``BroadcastService``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.services.broadcasts import LOW_RECALL, BroadcastService, Progress
@@ -83,6 +83,14 @@ class Reach:
     countries: list[ReachRow]
 
 
+def since_day(scope: Scope, now: datetime) -> str:
+    """The period's first day (UTC) as ``YYYY-MM-DD``, '' for all time: a period of 7 days
+    runs from midnight UTC 7 days ago, so that every figure counts the same whole days (ISO
+    times compare after their date)."""
+    since = scope.filter.since(now)
+    return since.astimezone(UTC).date().isoformat() if since else ""
+
+
 def scope_args(scope: Scope) -> ScopeArgs:
     f = scope.filter
     return ScopeArgs(scope.trainer_id, f.cohort_id, f.country, f.locale)
@@ -108,10 +116,8 @@ class ReportService:
 
     async def report(self, scope: Scope) -> Report:
         now = self.clock()
-        since = scope.filter.since(now)
-        rows = await self.repo.report(scope_args(scope), self._all_items,
-                                      iso(since) if since else "", iso(horizon(now)),
-                                      self._recall)
+        rows = await self.repo.report(scope_args(scope), self._all_items, since_day(scope, now),
+                                      iso(horizon(now)), self._recall)
         delivery = await self.broadcasts.totals(
             None if scope.trainer_id is None else [scope.trainer_id])
         course = self.content.course
@@ -145,8 +151,7 @@ class ReportService:
         return [user for user, recall in found if recall < LOW_RECALL]
 
     async def inactive(self, scope: Scope) -> list[int]:
-        since = scope.filter.since(self.clock())
-        return await self.repo.inactive(scope_args(scope), iso(since) if since else "")
+        return await self.repo.inactive(scope_args(scope), since_day(scope, self.clock()))
 
     async def draft(self, sender_id: int, template: str, params: dict[str, Any],
                     user_ids: list[int]) -> Broadcast | None:

@@ -272,5 +272,28 @@ MIGRATIONS: list[tuple[int, str]] = [
     DROP INDEX review_log_user;
     CREATE INDEX review_log_user ON review_log (user_id, reviewed_at, item_id, correct);
     CREATE INDEX review_log_item ON review_log (item_id, reviewed_at, correct);
+    -- answers per UTC day and question, kept by triggers whatever writes the answer log (an
+    -- answer, a class quiz, /forget's cascade): an admin's report over everyone reads a
+    -- period's answers from here instead of a million rows of the log
+    CREATE TABLE answer_days (
+        day      TEXT NOT NULL,
+        item_id  TEXT NOT NULL,
+        answers  INTEGER NOT NULL DEFAULT 0,
+        correct  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, item_id)
+    ) WITHOUT ROWID;
+    INSERT INTO answer_days (day, item_id, answers, correct)
+        SELECT substr(reviewed_at, 1, 10), item_id, COUNT(*), SUM(correct) FROM review_log
+        GROUP BY 1, 2;
+    CREATE TRIGGER answer_days_add AFTER INSERT ON review_log BEGIN
+        INSERT INTO answer_days (day, item_id, answers, correct)
+        VALUES (substr(NEW.reviewed_at, 1, 10), NEW.item_id, 1, NEW.correct)
+        ON CONFLICT (day, item_id) DO UPDATE SET answers = answers + 1,
+            correct = correct + excluded.correct;
+    END;
+    CREATE TRIGGER answer_days_remove AFTER DELETE ON review_log BEGIN
+        UPDATE answer_days SET answers = answers - 1, correct = correct - OLD.correct
+        WHERE day = substr(OLD.reviewed_at, 1, 10) AND item_id = OLD.item_id;
+    END;
     """),
 ]

@@ -70,10 +70,10 @@ class ReportRepo:
 
     async def report(self, scope: ScopeArgs, items: Sequence[str], since: str, at: str,
                      recall: str) -> ReportRows:
-        """The figures of one report. ``items``: the course's question ids; ``since``: ISO
-        start of the period ('' for all time); ``at``: ISO moment recall is projected to;
-        ``recall``: the recall SQL expression over ``q.stability``, ``q.last_review`` and
-        ``:at``.
+        """The figures of one report. ``items``: the course's question ids; ``since``: the
+        first UTC day of the period, ``YYYY-MM-DD`` ('' for all time); ``at``: ISO moment
+        recall is projected to; ``recall``: the recall SQL expression over ``q.stability``,
+        ``q.last_review`` and ``:at``.
 
         Answers and cards are read officer by officer (``JOIN users``) for a narrowed scope,
         and question by question from the item-leading indexes for everyone (an admin's
@@ -122,11 +122,10 @@ class ReportRepo:
             rows.inactive = head["inactive"]
             if not rows.registered:
                 return rows
-            if since:  # the period's answers, from the answer log
+            if since:  # the period's answers: everyone's per day, others' from the log
                 rows.answers = {r[0]: (r[1], r[2]) for r in (conn.execute(
-                    "SELECT r.item_id, COUNT(*), SUM(r.correct) FROM review_log r WHERE "
-                    "r.item_id IN (SELECT value FROM json_each(:items)) AND r.reviewed_at >= "
-                    ":since GROUP BY r.item_id", args) if everyone else conn.execute(
+                    "SELECT item_id, SUM(answers), SUM(correct) FROM answer_days WHERE day >= "
+                    ":since GROUP BY item_id", args) if everyone else conn.execute(
                     f"SELECT {MARK} r.item_id, COUNT(*), SUM(r.correct) FROM users u "
                     "CROSS JOIN review_log r ON r.user_id = u.user_id AND r.reviewed_at >= :since "
                     f"WHERE {cond} GROUP BY r.item_id", args))}
