@@ -338,3 +338,11 @@ async def test_everyones_answers_come_from_the_daily_counts_and_agree(world, app
     await a.press(0)
     await admin.send("/report")
     assert "1 quiz answer in the period, 0% correct." in admin.last.text
+
+
+async def test_a_trainer_without_cohorts_gets_a_clear_answer(app, fake):
+    newcomer = await trainer(app, fake, 4009)
+    await newcomer.send("/report")
+    assert "No officer matches this filter yet." in newcomer.last.text
+    await newcomer.send("/reach")
+    assert "No cohort yet." in newcomer.last.text
