@@ -69,7 +69,7 @@ async def test_only_the_cohorts_trainer_can_link_and_run(app, fake, clock):
     # the officer presses the trainer's set-up button: refused, nothing starts
     await group.say(group.boss, "/classquiz")
     await group.press(officer, "HIV")
-    assert "Only the trainer" in officer.answered_callback().params["text"]
+    assert "Only the trainer of this cohort" in officer.answered_callback().params["text"]
     assert await app.bot_data.services.classroom.running() == []
 
 

@@ -249,7 +249,7 @@ async def quiz_button(update: Update, context: BotContext) -> None:
     admin = is_admin(update, context)
     if not classroom.may_run(group, user_id, admin=admin):
         await answer_button(update, context.t.label(
-            "Only the trainer of this cohort can set up the class quiz."), alert=True)
+            "Only the trainer of this cohort can start a class quiz."), alert=True)
         return
     # in the group, screens are in the group's language; in private, in the trainer's
     t = group_t(context, group) if in_group(update) else context.t
