@@ -112,10 +112,6 @@ def _poll(row: sqlite3.Row | None) -> ClassPoll | None:
                      row["poll_id"], row["sent_at"], row["closes_at"])
 
 
-_GROUP = ("SELECT g.*, c.trainer_id, c.name, c.invite_code FROM class_groups g "
-          "LEFT JOIN cohorts c ON c.id = g.cohort_id ")
-
-
 @dataclass(frozen=True)
 class NewPoll:
     item_id: str
@@ -149,11 +145,15 @@ class ClassroomRepo:
             (chat_id, locale, user_id, now))
 
     async def group(self, chat_id: int) -> ClassGroup | None:
-        return _group(await self.db.fetchone(_GROUP + "WHERE g.chat_id = ?", (chat_id,)))
+        return _group(await self.db.fetchone(
+            "SELECT g.*, c.trainer_id, c.name, c.invite_code FROM class_groups g "
+            "LEFT JOIN cohorts c ON c.id = g.cohort_id WHERE g.chat_id = ?", (chat_id,)))
 
     async def group_of_cohorts(self, cohort_ids: Sequence[int]) -> list[ClassGroup]:
         rows = await self.db.fetchall(
-            _GROUP + "WHERE g.cohort_id IN (SELECT value FROM json_each(?)) ORDER BY g.cohort_id",
+            "SELECT g.*, c.trainer_id, c.name, c.invite_code FROM class_groups g "
+            "JOIN cohorts c ON c.id = g.cohort_id WHERE g.cohort_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY g.cohort_id",
             (json.dumps([int(i) for i in cohort_ids]),))
         return [_group(r) for r in rows]  # type: ignore[misc]
 
