@@ -100,8 +100,8 @@ def group_summary(t: Translator, d: Debrief, module: str, link: str) -> str:
                              question=_short(q.text.question), share=share))
     hard = d.to_discuss
     if hard:
-        lines.append(t._("<b>To discuss together:</b>"))
-        lines += [t._("• {question}", question=_short(q.text.question, 200)) for q in hard]
+        lines.append("\n".join([t._("<b>To discuss together:</b>"), *(
+            t._("• {question}", question=_short(q.text.question, 200)) for q in hard)]))
     lines.append(t._("Not using the bot yet? Join the cohort to keep practising: {link}",
                      link=link))
     return "\n\n".join(lines)[:MAX_TEXT]
