@@ -188,3 +188,30 @@ async def test_teach_shows_a_plan_and_starts_the_class_quiz(app, fake, clock):
     await group.boss.press("20 seconds")
     await group.flush()
     assert len(group.polls()) == 1 and group.polls()[0].params["open_period"] == 20
+
+
+async def test_forget_removes_an_officers_class_answers(app, fake, clock):
+    group = await class_group(app, fake)
+    await group.start_quiz()
+    poll = group.polls()[0]
+    await group.answer(group.members[0], poll, 0)
+    await group.answer(group.members[1], poll, 0)
+    db = app.bot_data.services.store.db
+    assert await db.scalar("SELECT COUNT(*) FROM class_answers WHERE user_id = 4101") == 1
+    await group.members[0].send("/forget")
+    await group.members[0].press("Yes")
+    assert await db.scalar("SELECT COUNT(*) FROM class_answers WHERE user_id = 4101") == 0
+    assert await db.scalar("SELECT COUNT(*) FROM class_answers") == 1
+
+
+async def test_the_group_language_is_the_trainers_choice_and_rtl_is_laid_out(app, fake,
+                                                                             clock):
+    group = await class_group(app, fake)
+    await group.boss.press("فارسی")
+    assert "class quizzes in فارسی" in group.boss.last.text
+    await group.say(group.members[0], "/classquiz")  # an English officer: answered in Persian
+    refusal = group.said()[-1].text
+    assert "فقط مربی این گروه" in refusal
+    await group.start_quiz(module="اچ‌آی‌وی", size="۵", period="۳۰")
+    poll = group.polls()[0].params
+    assert any("\u0600" <= ch <= "\u06ff" for ch in poll["question"])  # the poll in Persian
