@@ -376,15 +376,8 @@ class UpdateFactory:
 
     def my_chat_member(self, status: str) -> dict[str, Any]:
         """The user blocked (``kicked``) or unblocked (``member``) the bot."""
-        old = "member" if status == "kicked" else "kicked"
-        member = {"chat": _chat(self.user_id), "from": self._user(), "date": int(time.time()),
-                  "old_chat_member": {"status": old, "user": BOT_USER},
-                  "new_chat_member": {"status": status, "user": BOT_USER}}
-        for side in ("old_chat_member", "new_chat_member"):
-            if member[side]["status"] == "kicked":
-                member[side]["until_date"] = 0
-        return {"update_id": next(self._update_ids), "my_chat_member": member}
-
+        return self.bot_in_group(self.user_id, status,
+                                 "member" if status == "kicked" else "kicked")
 
     # --- a class group (issue 14) --------------------------------------------------------
     def poll_answer(self, poll_id: str, option_ids: list[int]) -> dict[str, Any]:
@@ -395,8 +388,8 @@ class UpdateFactory:
                                 "option_persistent_ids": [str(i) for i in option_ids]}}
 
     def bot_in_group(self, chat_id: int, status: str, old: str = "member") -> dict[str, Any]:
-        """This user changed the bot's membership of a group: ``member`` (added),
-        ``left``/``kicked`` (removed), ``restricted``..."""
+        """This user changed the bot's membership of a chat (a group, or the private chat
+        itself): ``member`` (added), ``left``/``kicked`` (removed), ``restricted``..."""
         member = {"chat": _chat(chat_id), "from": self._user(), "date": int(time.time()),
                   "old_chat_member": {"status": old, "user": BOT_USER},
                   "new_chat_member": {"status": status, "user": BOT_USER}}

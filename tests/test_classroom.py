@@ -188,6 +188,7 @@ async def test_teach_shows_a_plan_and_starts_the_class_quiz(app, fake, clock):
     await group.boss.press("20 seconds")
     await group.flush()
     assert len(group.polls()) == 1 and group.polls()[0].params["open_period"] == 20
+    assert "10 questions, 20 seconds each" in group.said()[-2].text  # the class is told
 
 
 async def test_forget_removes_an_officers_class_answers(app, fake, clock):

@@ -281,14 +281,22 @@ async def quiz_button(update: Update, context: BotContext) -> None:
                                         "language. Choose another one."),
                    module_picker(context, t, chat_id))
         return
-    text = t.ngettext(
+    await show(update, context, announcement(t, title, len(started.quiz.items), period))
+    if not in_group(update):  # set up from /teach: the class is told in its own language
+        gt = group_t(context, group)
+        gtitle = context.services.content.served.text(gt.locale, classroom.content.course.module(
+            module).title)[0]
+        await context.services.outbox.post(chat_id, "send_message", {"text": gt.layout(
+            announcement(gt, gtitle, len(started.quiz.items), period))})
+    await debrief.advance_quiz(context.application, started.quiz.id)
+
+
+def announcement(t: Translator, module: str, size: int, period: int) -> str:
+    return t.ngettext(
         "<b>Class quiz: {module}</b>\n{n} question, {seconds} seconds each. Answer the polls "
         "below: the results come after the last one.",
         "<b>Class quiz: {module}</b>\n{n} questions, {seconds} seconds each. Answer the polls "
-        "below: the results come after the last one.", len(started.quiz.items),
-        module=title, seconds=t.number(period))
-    await show(update, context, text)
-    await debrief.advance_quiz(context.application, started.quiz.id)
+        "below: the results come after the last one.", size, module=module, seconds=period)
 
 
 # --- answers and membership ---------------------------------------------------------------
