@@ -261,7 +261,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         chat_id       INTEGER PRIMARY KEY,
         cohort_id     INTEGER REFERENCES cohorts (id) ON DELETE SET NULL,
         locale        TEXT NOT NULL,
-        requested_by  INTEGER REFERENCES users (user_id) ON DELETE SET NULL,
+        requested_by  INTEGER REFERENCES users (user_id) ON DELETE CASCADE,
         requested_at  TEXT NOT NULL,
         linked_at     TEXT
     );
@@ -271,7 +271,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         id            INTEGER PRIMARY KEY,
         chat_id       INTEGER NOT NULL,
         cohort_id     INTEGER REFERENCES cohorts (id) ON DELETE SET NULL,
-        trainer_id    INTEGER REFERENCES users (user_id) ON DELETE SET NULL,
+        trainer_id    INTEGER REFERENCES users (user_id) ON DELETE CASCADE,
         module_id     TEXT NOT NULL,
         locale        TEXT NOT NULL,
         items         TEXT NOT NULL,
