@@ -216,3 +216,17 @@ async def test_the_group_language_is_the_trainers_choice_and_rtl_is_laid_out(app
     await group.start_quiz(module="اچ‌آی‌وی", size="۵", period="۳۰")
     poll = group.polls()[0].params
     assert any("\u0600" <= ch <= "\u06ff" for ch in poll["question"])  # the poll in Persian
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_link(app, fake, clock):
+    group = await class_group(app, fake)
+    supergroup = -1009999999999
+    users = group.boss.users
+    await group.boss.update({"update_id": 999, "message": users._message(
+        chat_id=GROUP, migrate_to_chat_id=supergroup)})
+    services = app.bot_data.services
+    assert await services.classroom.group(GROUP) is None
+    assert (await services.classroom.group(supergroup)).cohort_id == group.cohort.id
+    group.chat_id = supergroup
+    await group.start_quiz()
+    assert group.polls()[0].params["chat_id"] == supergroup

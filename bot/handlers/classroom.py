@@ -18,7 +18,9 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    MessageHandler,
     PollAnswerHandler,
+    filters,
 )
 
 from bot.context import BotContext
@@ -332,6 +334,13 @@ async def membership(update: Update, context: BotContext) -> None:
             "quiz for the whole class."))
 
 
+async def migrated(update: Update, context: BotContext) -> None:
+    """The group became a supergroup: its link and quiz move to the new chat id."""
+    message = update.message
+    if message is not None and message.migrate_to_chat_id:
+        await context.services.classroom.migrate(message.chat.id, message.migrate_to_chat_id)
+
+
 def register(app: Application, *, jobs: bool = True) -> None:
     app.add_handler(CommandHandler("linkcohort", linkcohort))
     app.add_handler(CommandHandler("classquiz", classquiz))
@@ -339,6 +348,7 @@ def register(app: Application, *, jobs: bool = True) -> None:
     app.add_handler(CallbackQueryHandler(language_button, pattern=cb.CLASS_LANG.pattern))
     app.add_handler(CallbackQueryHandler(quiz_button, pattern=cb.CLASS_QUIZ.pattern))
     app.add_handler(PollAnswerHandler(poll_answer))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     # group 2: the private-chat block/unblock handler (group 0) sees these updates too
     app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER), group=2)
     debrief.register(app, jobs=jobs)

@@ -76,6 +76,8 @@ def classroom_update(update: Update) -> bool:
     message, query = update.message, update.callback_query
     if query is not None:
         return (query.data or "").split(":", 1)[0] in GROUP_BUTTONS
+    if message is not None and message.migrate_to_chat_id:
+        return True  # the group became a supergroup: its class link follows
     if message is None or not (message.text or "").startswith("/"):
         return False
     command, _, bot_name = message.text[1:].split(maxsplit=1)[0].partition("@") \

@@ -165,6 +165,9 @@ class ClassroomService:
         await self.store.classroom.unlink(chat_id, iso(self.clock()))
         return group if group is not None and group.cohort_id is not None else None
 
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
+        return await self.store.classroom.migrate(old_chat_id, new_chat_id)
+
     async def groups_of(self, trainer_id: int, *, admin: bool) -> list[ClassGroup]:
         cohorts = await self.cohorts.listed(trainer_id, admin=admin)
         return await self.store.classroom.group_of_cohorts([c.id for c in cohorts])

@@ -190,6 +190,17 @@ class ClassroomRepo:
 
         return await self.db.write(unlink)
 
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """The group became a supergroup (a new chat id): the link and its quizzes follow."""
+        def migrate(tx: sqlite3.Connection) -> bool:
+            moved = tx.execute("UPDATE class_groups SET chat_id = ? WHERE chat_id = ?",
+                               (new_chat_id, old_chat_id)).rowcount
+            tx.execute("UPDATE class_quizzes SET chat_id = ? WHERE chat_id = ?",
+                       (new_chat_id, old_chat_id))
+            return moved == 1
+
+        return await self.db.write(migrate)
+
     # --- quizzes ------------------------------------------------------------------------
     async def create_quiz(self, chat_id: int, cohort_id: int, trainer_id: int, module_id: str,
                           locale: str, polls: Sequence[NewPoll], open_period: int, now: str
