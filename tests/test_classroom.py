@@ -230,3 +230,20 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_link(app, fake, clock
     group.chat_id = supergroup
     await group.start_quiz()
     assert group.polls()[0].params["chat_id"] == supergroup
+
+
+async def test_linkcohort_tells_the_trainer_privately_when_it_may_not_write_there(app, fake):
+    group = await class_group(app, fake, linked=False)
+    fake.bot_member[GROUP] = {
+        "status": "restricted", "until_date": 0, "is_member": True,
+        **{f"can_{right}": True for right in (
+            "send_audios", "send_documents", "send_photos", "send_videos", "send_video_notes",
+            "send_voice_notes", "send_other_messages", "add_web_page_previews",
+            "change_info", "invite_users", "pin_messages", "manage_topics",
+            "edit_tag", "react_to_messages")},
+        "can_send_messages": False, "can_send_polls": False}
+    fake.fail_next("400", method="sendMessage", chat_id=GROUP,
+                   description="Bad Request: not enough rights to send text messages")
+    await group.say(group.boss, "/linkcohort")
+    assert "may not send messages in this group" in group.boss.last.text
+    assert "Almaty" in group.boss.last.button_texts()

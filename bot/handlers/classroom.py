@@ -63,22 +63,30 @@ async def say(context: BotContext, chat_id: int, t: Translator, text: str, marku
 
 
 async def missing_rights(context: BotContext, chat_id: int) -> list[str]:
-    """What the bot may not do in the group that a class quiz needs: ``polls``."""
+    """What the bot may not do in the group that a class quiz needs: ``messages``,
+    ``polls`` (empty when it may do both, or when Telegram does not say)."""
     try:
         member = await context.bot.get_chat_member(chat_id, context.bot.id)
         if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
             return []
         if member.status == ChatMemberStatus.RESTRICTED:
-            return [] if getattr(member, "can_send_polls", True) else ["polls"]
-        chat = await context.bot.get_chat(chat_id)
-        allowed = chat.permissions.can_send_polls if chat.permissions else None
-        return ["polls"] if allowed is False else []
-    except TelegramError as exc:
+            rights = member
+        else:
+            rights = (await context.bot.get_chat(chat_id)).permissions
+        if rights is None:
+            return []
+        return [name for name in ("messages", "polls")
+                if getattr(rights, f"can_send_{name}", None) is False]
+    except (TelegramError, TypeError, ValueError) as exc:  # not said, or not understood
         log.info("Could not read the bot's rights in a group: %s", exc)
         return []
 
 
-def rights_note(t: Translator) -> str:
+def rights_note(t: Translator, missing: list[str]) -> str:
+    if "messages" in missing:
+        return t._("⚠️ I may not send messages in this group, so a class quiz cannot run "
+                   "there. A group admin can allow it in the group's permissions, or make me "
+                   "an admin.")
     return t._("⚠️ I may not send polls in this group, so a class quiz cannot run here. A "
                "group admin can allow polls in the group's permissions, or make me an admin.")
 
@@ -99,6 +107,7 @@ async def linkcohort(update: Update, context: BotContext) -> None:
     admin = is_admin(update, context)
     await context.services.classroom.request_link(chat.id, user_id, t.locale)
     cohorts = await context.services.classroom.linkable(user_id, admin=admin)
+    missing = await missing_rights(context, chat.id)
     if cohorts:
         text = t._("Link the group <b>{group}</b> to which of your cohorts? Its members will "
                    "answer class quizzes there.", group=chat.title or "")
@@ -107,14 +116,16 @@ async def linkcohort(update: Update, context: BotContext) -> None:
         text = t._("You have no open cohort yet. Create one with /cohorts, then send "
                    "/linkcohort in the group again.")
         markup = None
+    if "messages" in missing:  # it cannot say so in the group: it says so here
+        text += "\n\n" + rights_note(t, missing)
     if not await _private(context, user_id, t, text, markup):
         await say(context, chat.id, t, t._(
             "I cannot write to you in private yet. Open {link}, press Start, then send "
             "/linkcohort here again.", link=invite_link(context, "class")))
         return
     note = t._("I have sent you a private message: confirm the link there.")
-    if await missing_rights(context, chat.id):
-        note += "\n\n" + rights_note(t)
+    if missing:
+        note += "\n\n" + rights_note(t, missing)
     await say(context, chat.id, t, note)
 
 
