@@ -24,6 +24,7 @@ from bot.handlers import (
     about,
     admin,
     broadcast,
+    classroom,
     cohorts,
     errors,
     fallback,
@@ -44,6 +45,7 @@ from bot.handlers import (
 from bot.i18n import SOURCE_LOCALE, Catalogs
 from bot.services.accounts import AccountService
 from bot.services.broadcasts import BroadcastService
+from bot.services.classroom import ClassroomService
 from bot.services.cohorts import CohortService
 from bot.services.content import ContentService
 from bot.services.emergency import EmergencyService
@@ -126,6 +128,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         broadcasts=BroadcastService(store, content, quiz_service, outbox_service, clock),
         sender=sender)
     services.reports = ReportService(store, content, quiz_service, services.broadcasts, clock)
+    services.classroom = ClassroomService(store, content, quiz_service, services.cohorts,
+                                          outbox_service, clock)
     Renderers(services).register(sender)
     app.bot_data["services"] = services
     app.bot_data[SENDER_RUNS] = outbox
@@ -145,6 +149,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     cohorts.register(app, main_menu)
     broadcast.register(app, jobs=outbox)
     reports.register(app)
+    classroom.register(app, jobs=outbox)
     staff.register(app)
     about.register(app)
     housekeeping.register(app, enabled=prune_job)

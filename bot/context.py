@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.delivery.sender import OutboxSender
     from bot.services.accounts import AccountService
     from bot.services.broadcasts import BroadcastService
+    from bot.services.classroom import ClassroomService
     from bot.services.cohorts import CohortService
     from bot.services.content import ContentService
     from bot.services.emergency import EmergencyService
@@ -53,6 +54,8 @@ class Services:
     sender: OutboxSender
     # reports (issue 12): set by build_application once the broadcasts are built
     reports: ReportService = None  # type: ignore[assignment]
+    # classroom (issue 14): class groups, class quizzes, debriefs
+    classroom: ClassroomService | None = None
 
 
 class BotData(dict):

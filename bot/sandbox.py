@@ -89,6 +89,10 @@ class FakeBotAPI(BaseRequest):
     names: dict[int, str] = field(default_factory=dict)
     #: the read timeout of a call that does not set its own, in seconds
     default_read_timeout: float = 1.0
+    #: what getChatMember answers about the bot in a group (default: a plain member), and
+    #: the group's default permissions getChat answers (default: none set)
+    bot_member: dict[int, dict[str, Any]] = field(default_factory=dict)
+    group_permissions: dict[int, dict[str, bool]] = field(default_factory=dict)
 
     # --- BaseRequest --------------------------------------------------------------------
     @property
@@ -189,11 +193,19 @@ class FakeBotAPI(BaseRequest):
             if method == "sendMessage":
                 message["text"] = params.get("text", "")
             elif method == "sendPoll":
+                options = _markup(params.get("options") or "[]")
                 message["poll"] = {"id": str(message["message_id"]),
-                                   "question": params.get("question", ""), "options": [],
+                                   "question": params.get("question", ""),
+                                   "options": [{"text": o.get("text", ""), "voter_count": 0,
+                                                "persistent_id": str(i)}
+                                               for i, o in enumerate(options)],
                                    "total_voter_count": 0, "is_closed": False,
-                                   "is_anonymous": False, "type": "regular",
-                                   "allows_multiple_answers": False}
+                                   "is_anonymous": bool(params.get("is_anonymous", True)),
+                                   "type": params.get("type", "regular"),
+                                   "allows_multiple_answers": False,
+                                   "allows_revoting": bool(params.get("allows_revoting",
+                                                                      False)),
+                                   "members_only": bool(params.get("members_only", False))}
             elif params.get("caption"):
                 message["caption"] = params["caption"]
             if method == "sendDocument":
@@ -225,6 +237,18 @@ class FakeBotAPI(BaseRequest):
             return message
         if method == "getMyCommands":
             return []
+        if method == "getChatMember":
+            chat_id = _as_int(params.get("chat_id"))
+            return {"status": "member", "user": BOT_USER, **self.bot_member.get(chat_id, {})}
+        if method == "getChat" and _as_int(params.get("chat_id")) < 0:
+            chat_id = _as_int(params.get("chat_id"))
+            return {**_chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11,
+                    "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                            "unique_gifts": False,
+                                            "premium_subscription": False,
+                                            "gifts_from_channels": False},
+                    **({"permissions": self.group_permissions[chat_id]}
+                       if chat_id in self.group_permissions else {})}
         if method == "getChat":
             chat_id = _as_int(params.get("chat_id"))
             return {**_chat(chat_id), "first_name": self.names.get(chat_id, "Officer"),
@@ -276,7 +300,9 @@ def _as_int(value: Any) -> int:
 
 
 def _chat(chat_id: int) -> dict[str, Any]:
-    return {"id": chat_id, "type": "private" if chat_id > 0 else "group", "first_name": "Officer"}
+    if chat_id < 0:
+        return {"id": chat_id, "type": "group", "title": "Class group"}
+    return {"id": chat_id, "type": "private", "first_name": "Officer"}
 
 
 def _markup(markup: Any) -> Any:
@@ -303,8 +329,8 @@ class UpdateFactory:
 
     def _message(self, **extra: Any) -> dict[str, Any]:
         chat_id = extra.pop("chat_id", self.user_id)
-        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "group",
-                "first_name": self.first_name}
+        chat = {"id": chat_id, "type": "private", "first_name": self.first_name} \
+            if chat_id > 0 else _chat(chat_id)
         return {"message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": chat, "from": self._user(), **extra}
 
@@ -350,8 +376,21 @@ class UpdateFactory:
 
     def my_chat_member(self, status: str) -> dict[str, Any]:
         """The user blocked (``kicked``) or unblocked (``member``) the bot."""
-        old = "member" if status == "kicked" else "kicked"
-        member = {"chat": _chat(self.user_id), "from": self._user(), "date": int(time.time()),
+        return self.bot_in_group(self.user_id, status,
+                                 "member" if status == "kicked" else "kicked")
+
+    # --- a class group (issue 14) --------------------------------------------------------
+    def poll_answer(self, poll_id: str, option_ids: list[int]) -> dict[str, Any]:
+        """This user answered (or, with no options, retracted a vote in) a poll."""
+        return {"update_id": next(self._update_ids),
+                "poll_answer": {"poll_id": poll_id, "user": self._user(),
+                                "option_ids": option_ids,
+                                "option_persistent_ids": [str(i) for i in option_ids]}}
+
+    def bot_in_group(self, chat_id: int, status: str, old: str = "member") -> dict[str, Any]:
+        """This user changed the bot's membership of a chat (a group, or the private chat
+        itself): ``member`` (added), ``left``/``kicked`` (removed), ``restricted``..."""
+        member = {"chat": _chat(chat_id), "from": self._user(), "date": int(time.time()),
                   "old_chat_member": {"status": old, "user": BOT_USER},
                   "new_chat_member": {"status": status, "user": BOT_USER}}
         for side in ("old_chat_member", "new_chat_member"):

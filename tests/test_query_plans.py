@@ -28,8 +28,10 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from classroom_helpers import ClassGroup
 from conftest import ADMIN_ID, make_app, replace_settings
 from harness import Chat
 from staffing import cohort_with, officers, trainer
@@ -37,6 +39,7 @@ from staffing import cohort_with, officers, trainer
 import bot.store.db as store_db
 from bot.app import running
 from bot.config import PROJECT_ROOT
+from bot.delivery.budget import SendLimits
 from bot.handlers.reminders import queue_due_reminders
 from bot.sandbox import FakeBotAPI, UpdateFactory
 from bot.services.housekeeping import Housekeeping
@@ -149,6 +152,7 @@ async def run_scenario(app, fake: FakeBotAPI, clock) -> None:
     await services.store.emergency.audit()  # no screen shows these yet
     await services.store.emergency.audit("KZ")
     await run_trainer_scenario(app, fake)
+    await run_classroom_scenario(app, fake, clock)
     clock.advance(days=1)
     await queue_due_reminders(services)
     await services.sender.drain(app.bot)
@@ -203,6 +207,35 @@ async def run_report_scenario(app, fake: FakeBotAPI, boss: Chat, cohort) -> None
     for scope in (Scope(ReportFilter(), None), Scope(ReportFilter(), boss.user_id)):
         await services.reports.low_recall(scope, module)  # runs even when no one is weak
         await services.reports.inactive(scope)
+
+
+async def run_classroom_scenario(app, fake: FakeBotAPI, clock) -> None:
+    """The trainer's cohort "Plans" in a class group: linked, /teach, a class quiz answered
+    by members and a guest, the debrief and refreshers, the bot removed, /forget (issue 14)."""
+    services = app.bot_data.services
+    services.sender.budget.limits = SendLimits().scaled(50)  # no real minutes per group
+    boss, *members = [Chat(app, fake, UpdateFactory(i)) for i in (5101, 5102, 5103)]
+    group = ClassGroup(app, fake, boss, members, SimpleNamespace(name="Plans"), chat_id=-5100)
+    await group.link()
+    await boss.send("/teach 1")
+    await group.start_quiz(size="5 questions", period="20 seconds")
+    guest = UpdateFactory(5199)
+    for number in range(5):
+        poll = group.polls()[number]
+        right = int(poll.params["correct_option_ids"][0])
+        await group.answer(members[0], poll, right)
+        await group.answer(members[1], poll, (right + 1) % len(poll.params["options"]))
+        await group.answer(guest, poll, right)
+        clock.advance(seconds=21)
+        await group.tick()
+        await group.flush()
+    await boss.press("Send a refresher")
+    await group.flush()
+    await services.classroom.held([boss.user_id])
+    await boss.update(boss.users.bot_in_group(group.chat_id, "left"))
+    await members[0].send("/forget")
+    await members[0].press_data("forget:yes")
+    services.sender.budget.limits = SendLimits()
 
 
 async def answer_a_round(chat: Chat, start: str) -> None:

@@ -102,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     text = format_report(shown)
     table = locale_report.messages_table(args.locales_dir, chosen)
     head, _, tail = text.rpartition("\n\n")
+    from bot.course.polls import report_lines
     print("\n".join([head, *table, *(["", locale_report.note()] if locale_report.note()
-                                     else []), "", tail]))
+                                     else []), "", *report_lines(args.content_dir,
+                                                                 args.locales_dir), "", tail]))
     return 1 if shown.errors else 0
 
 

@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotContext
+from bot.handlers.classroom import GROUP_BUTTONS, GROUP_COMMANDS
 from bot.handlers.common import answer_button
 from bot.handlers.onboarding import show_step
 from bot.ui import callbacks as cb
@@ -23,16 +24,19 @@ async def load_visitor(update: Update, context: BotContext) -> None:
     if tg_user is None or tg_user.is_bot:
         raise ApplicationHandlerStop
     chat = update.effective_chat
-    if chat is not None and chat.type != ChatType.PRIVATE and update.my_chat_member is None:
+    in_group = chat is not None and chat.type != ChatType.PRIVATE
+    if in_group and update.my_chat_member is None and not classroom_update(update):
         if update.callback_query is not None:
             await answer_button(update)
-        raise ApplicationHandlerStop  # the bot works in private chats only
+        raise ApplicationHandlerStop  # in groups: only the classroom's commands and buttons
     visitor = await context.accounts.visitor(tg_user.id, tg_user.language_code)
     context.user = visitor.user
     if visitor.user is not None and not visitor.user.active and \
             (update.effective_message is not None or update.callback_query is not None):
         context.user = await context.accounts.reactivate(visitor.user)  # writing again
     context.t = context.services.catalogs.get(visitor.locale)
+    if in_group:
+        return  # checked by the classroom's handlers; no onboarding steps in a group
     query = update.callback_query
     if query is not None and query.message is not None and query.message.chat.id != tg_user.id:
         await answer_button(update, context.t.label("This button belongs to another chat."),
@@ -64,6 +68,22 @@ async def onboarding_gate(update: Update, context: BotContext) -> None:
     context.user = user
     await show_step(update, context, user, edit=query is not None)
     raise ApplicationHandlerStop
+
+
+def classroom_update(update: Update) -> bool:
+    """A group update the bot answers (group privacy mode): a class command addressed to
+    it, or a press of a class quiz button."""
+    message, query = update.message, update.callback_query
+    if query is not None:
+        return (query.data or "").split(":", 1)[0] in GROUP_BUTTONS
+    if message is not None and message.migrate_to_chat_id:
+        return True  # the group became a supergroup: its class link follows
+    if message is None or not (message.text or "").startswith("/"):
+        return False
+    command, _, bot_name = message.text[1:].split(maxsplit=1)[0].partition("@") \
+        if len(message.text) > 1 else ("", "", "")
+    return command.lower() in GROUP_COMMANDS and \
+        (not bot_name or bot_name.lower() == (message.get_bot().username or "").lower())
 
 
 def register(app: Application) -> None:

@@ -21,6 +21,7 @@ from bot.course.model import Course, QuizItem
 from bot.services.content import ContentService
 from bot.services.report_scope import projected_recall
 from bot.store import Store
+from bot.store.classroom import Review as StoredReview
 from bot.store.quiz import Answering, Presentation, Session
 from bot.timeutil import Clock, iso, parse_iso
 
@@ -236,6 +237,19 @@ class QuizService:
         if not written:
             return Answer("already", item, p, correct, chosen, right, None, session)
         return Answer("ok", item, p, correct, chosen, right, rating, session)
+
+    async def review_of(self, user_id: int, item: QuizItem, correct: bool, seconds: float,
+                        now: datetime) -> StoredReview:
+        """The FSRS review of an answer given outside a session (a class quiz poll), rated
+        as a private answer is (``rate``); written by the caller's transaction
+        (``bot.store.quiz.write_review``)."""
+        stored = await self.store.quiz.card(user_id, item.id)
+        rating = rate(item, correct, seconds)
+        card = Card.from_json(stored.card_json) if stored else \
+            Card(card_id=int(now.timestamp() * 1000))
+        card, log = self.scheduler.review_card(card, rating, now, int(seconds * 1000))
+        return StoredReview(card.to_json(), iso(card.due), log.to_json(), int(rating),
+                            stored is not None and not correct, int(seconds * 1000))
 
     # --- results -------------------------------------------------------------------------
     async def summary(self, user_id: int, session_id: int, tz) -> Summary | None:

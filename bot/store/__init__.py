@@ -2,6 +2,7 @@
 
 from bot.store.audience import AudienceRepo
 from bot.store.broadcasts import BroadcastRepo
+from bot.store.classroom import ClassroomRepo
 from bot.store.cohorts import CohortRepo
 from bot.store.db import Database, StorageError
 from bot.store.emergency import EmergencyRepo
@@ -14,7 +15,8 @@ from bot.store.roles import RoleRepo
 from bot.store.search import SearchRepo
 from bot.store.users import User, UserRepo
 
-__all__ = ["AudienceRepo", "BroadcastRepo", "CohortRepo", "Database", "EmergencyRepo",
+__all__ = ["AudienceRepo", "BroadcastRepo", "ClassroomRepo", "CohortRepo", "Database",
+           "EmergencyRepo",
            "HousekeepingRepo", "OutboxRepo", "ProgressRepo", "QuizRepo", "ReminderRepo",
            "RoleRepo", "SearchRepo", "StorageError", "Store", "User", "UserRepo"]
 
@@ -36,6 +38,7 @@ class Store:
         self.broadcasts = BroadcastRepo(db)
         self.audience = AudienceRepo(db)
         self.outbox = OutboxRepo(db)
+        self.classroom = ClassroomRepo(db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -295,5 +295,62 @@ MIGRATIONS: list[tuple[int, str]] = [
         UPDATE answer_days SET answers = answers - 1, correct = correct - OLD.correct
         WHERE day = substr(OLD.reviewed_at, 1, 10) AND item_id = OLD.item_id;
     END;
+    (9, """
+    -- issue 14: a cohort's class group, class quizzes (native quiz polls) and their answers
+    CREATE TABLE class_groups (
+        chat_id       INTEGER PRIMARY KEY,
+        cohort_id     INTEGER REFERENCES cohorts (id) ON DELETE SET NULL,
+        locale        TEXT NOT NULL,
+        requested_by  INTEGER REFERENCES users (user_id) ON DELETE CASCADE,
+        requested_at  TEXT NOT NULL,
+        linked_at     TEXT
+    );
+    CREATE UNIQUE INDEX class_groups_cohort ON class_groups (cohort_id);
+    CREATE INDEX class_groups_requested_by ON class_groups (requested_by);
+    CREATE TABLE class_quizzes (
+        id            INTEGER PRIMARY KEY,
+        chat_id       INTEGER NOT NULL,
+        cohort_id     INTEGER REFERENCES cohorts (id) ON DELETE SET NULL,
+        trainer_id    INTEGER REFERENCES users (user_id) ON DELETE CASCADE,
+        module_id     TEXT NOT NULL,
+        locale        TEXT NOT NULL,
+        items         TEXT NOT NULL,
+        open_period   INTEGER NOT NULL,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        outcome       TEXT,
+        refresher_at  TEXT
+    );
+    CREATE INDEX class_quizzes_running ON class_quizzes (id) WHERE finished_at IS NULL;
+    CREATE INDEX class_quizzes_chat ON class_quizzes (chat_id, id);
+    CREATE INDEX class_quizzes_cohort ON class_quizzes (cohort_id);
+    CREATE INDEX class_quizzes_trainer ON class_quizzes (trainer_id, finished_at);
+    CREATE TABLE class_polls (
+        id            INTEGER PRIMARY KEY,
+        quiz_id       INTEGER NOT NULL REFERENCES class_quizzes (id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        item_id       TEXT NOT NULL,
+        option_order  TEXT NOT NULL,
+        correct       INTEGER NOT NULL,
+        outbox_id     INTEGER,
+        queued_at     TEXT,
+        poll_id       TEXT,
+        message_id    INTEGER,
+        sent_at       TEXT,
+        closes_at     TEXT,
+        UNIQUE (quiz_id, position)
+    );
+    CREATE UNIQUE INDEX class_polls_poll ON class_polls (poll_id) WHERE poll_id IS NOT NULL;
+    CREATE TABLE class_answers (
+        poll_ref      INTEGER NOT NULL REFERENCES class_polls (id) ON DELETE CASCADE,
+        voter         INTEGER NOT NULL,
+        user_id       INTEGER REFERENCES users (user_id) ON DELETE CASCADE,
+        option        INTEGER NOT NULL,
+        correct       INTEGER NOT NULL,
+        counted       INTEGER NOT NULL DEFAULT 0,
+        answered_at   TEXT NOT NULL,
+        PRIMARY KEY (poll_ref, voter)
+    );
+    CREATE INDEX class_answers_user ON class_answers (user_id);
     """),
 ]

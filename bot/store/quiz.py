@@ -127,6 +127,25 @@ def _streak(conn: sqlite3.Connection, user_id: int, now: datetime, tz: tzinfo) -
     return streak
 
 
+def write_review(tx: sqlite3.Connection, user_id: int, item_id: str, *, card_json: str,
+                 due: str, now: str, lapse: bool, rating: int, correct: bool, duration_ms: int,
+                 log_json: str) -> None:
+    """One FSRS review, inside the caller's transaction: the card and the review log. Every
+    review goes through here (a private answer, a class quiz poll)."""
+    tx.execute(
+        "INSERT INTO quiz_cards (user_id, item_id, card_json, due, last_review, reviews, "
+        "lapses, stability, correct) VALUES (?, ?, ?, ?, ?, 1, ?, json_extract(?, "
+        "'$.stability'), ?) ON CONFLICT (user_id, item_id) DO UPDATE "
+        "SET card_json = excluded.card_json, due = excluded.due, last_review = "
+        "excluded.last_review, reviews = reviews + 1, lapses = lapses + excluded.lapses, "
+        "stability = excluded.stability, correct = correct + excluded.correct",
+        (user_id, item_id, card_json, due, now, int(lapse), card_json, int(correct)))
+    tx.execute(
+        "INSERT INTO review_log (user_id, item_id, rating, correct, duration_ms, "
+        "reviewed_at, log_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (user_id, item_id, rating, int(correct), duration_ms, now, log_json))
+
+
 class QuizRepo:
     def __init__(self, db: Database):
         self.db = db
@@ -281,20 +300,9 @@ class QuizRepo:
             if cur.rowcount == 0:
                 return False, _session(tx.execute("SELECT * FROM quiz_sessions WHERE id = ?",
                                                   (presentation.session_id,)).fetchone())
-            tx.execute(
-                "INSERT INTO quiz_cards (user_id, item_id, card_json, due, last_review, reviews, "
-                "lapses, stability, correct) VALUES (?, ?, ?, ?, ?, 1, ?, json_extract(?, "
-                "'$.stability'), ?) ON CONFLICT (user_id, item_id) DO UPDATE "
-                "SET card_json = excluded.card_json, due = excluded.due, last_review = "
-                "excluded.last_review, reviews = reviews + 1, lapses = lapses + excluded.lapses, "
-                "stability = excluded.stability, correct = correct + excluded.correct",
-                (presentation.user_id, presentation.item_id, card_json, due, now, int(lapse),
-                 card_json, int(correct)))
-            tx.execute(
-                "INSERT INTO review_log (user_id, item_id, rating, correct, duration_ms, "
-                "reviewed_at, log_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (presentation.user_id, presentation.item_id, rating, int(correct), duration_ms,
-                 now, log_json))
+            write_review(tx, presentation.user_id, presentation.item_id, card_json=card_json,
+                         due=due, now=now, lapse=lapse, rating=rating, correct=correct,
+                         duration_ms=duration_ms, log_json=log_json)
             return True, _session(tx.execute(
                 "UPDATE quiz_sessions SET position = position + 1, correct = correct + ? "
                 "WHERE id = ? RETURNING *", (int(correct), presentation.session_id)).fetchone())

@@ -107,3 +107,11 @@ REPORT = Route("rp", ("f",))                  # the report message for filter f
 REPORT_SET = Route("rps", ("f", "key"))       # the picker for one filter key (cohort, ...)
 REPORT_CHART = Route("rpc", ("kind", "f"))    # a chart as a photo
 REPORT_CSV = Route("rpx", ("kind", "f"))      # a CSV export as a document
+
+# Classroom (issue 14): g = the group's chat id, c = cohort, m = module ("-" not chosen yet),
+# n = questions (0: not chosen), p = seconds open (0: not chosen), q = class quiz
+CLASS_LINK = Route("cgl", ("g", "c"))         # confirm (in private) linking group g to c
+CLASS_LANG = Route("cgg", ("g", "loc"))       # the group's language
+CLASS_QUIZ = Route("cgq", ("g", "m", "n", "p"))  # set up a class quiz (group or private)
+CLASS_REFRESH = Route("cgr", ("q",))          # send refreshers of the missed items
+TEACH = Route("cgt", ("m",))                  # /teach: a module's session plan
