@@ -251,8 +251,8 @@ async def test_the_inactive_officers_get_a_nudge_after_a_preview(world, app, fak
 async def test_cascade_reach(world, app, fake):
     boss = world["north_trainer"]
     await boss.send("/reach")
-    assert "Your cohorts: cohorts 1 · officers reached 2 · lessons finished 2 · recall 93%" in \
-        boss.last.text  # A 90 % and 100 %, B 90 %: 280 / 3
+    assert ("Your cohorts: cohorts 1 · officers reached 2 · lessons finished 2 · class quizzes 0 "
+            "· recall 93%") in boss.last.text  # A 90 % and 100 %, B 90 %: 280 / 3
     admin = await admin_chat(app, fake)
     await admin.send("/reach")
     text = admin.last.text

@@ -80,8 +80,8 @@ def classroom_update(update: Update) -> bool:
         return True  # the group became a supergroup: its class link follows
     if message is None or not (message.text or "").startswith("/"):
         return False
-    command, _, bot_name = message.text[1:].split(maxsplit=1)[0].partition("@") \
-        if len(message.text) > 1 else ("", "", "")
+    words = message.text[1:].split(maxsplit=1)
+    command, _, bot_name = words[0].partition("@") if words else ("", "", "")
     return command.lower() in GROUP_COMMANDS and \
         (not bot_name or bot_name.lower() == (message.get_bot().username or "").lower())
 

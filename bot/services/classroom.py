@@ -325,7 +325,3 @@ class ClassroomService:
         self.outbox.wake()
         return len(messages)
 
-    async def held(self, trainer_ids: list[int]) -> dict[int, int]:
-        """Class quizzes finished per trainer (cascade reach, issue 14 item 5)."""
-        return await self.store.classroom.held(trainer_ids)
-

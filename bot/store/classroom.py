@@ -363,11 +363,3 @@ class ClassroomRepo:
             return True
 
         return await self.db.write(queue)
-
-    async def held(self, trainer_ids: Sequence[int]) -> dict[int, int]:
-        """Class quizzes finished (all their polls asked) per trainer."""
-        rows = await self.db.fetchall(
-            "SELECT trainer_id, COUNT(*) AS n FROM class_quizzes WHERE trainer_id IN "
-            "(SELECT value FROM json_each(?)) AND outcome = 'done' GROUP BY trainer_id",
-            (json.dumps([int(i) for i in trainer_ids]),))
-        return {r["trainer_id"]: r["n"] for r in rows}

@@ -295,6 +295,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         UPDATE answer_days SET answers = answers - 1, correct = correct - OLD.correct
         WHERE day = substr(OLD.reviewed_at, 1, 10) AND item_id = OLD.item_id;
     END;
+    """),
     (9, """
     -- issue 14: a cohort's class group, class quizzes (native quiz polls) and their answers
     CREATE TABLE class_groups (

@@ -62,6 +62,7 @@ class ReachRow:
     finished: int  # lessons finished by those officers
     cards: int  # FSRS cards behind the recall
     recall_sum: float
+    class_quizzes: int = 0  # class quizzes held (all polls asked) in these cohorts
 
 
 class ReportRepo:
@@ -181,7 +182,8 @@ class ReportRepo:
                     ) -> tuple[list[ReachRow], list[ReachRow]]:
         """Cascade reach: per trainer and per country of the cohorts (only ``trainer_id``'s
         own when given): cohorts run, officers reached (members, each counted once per
-        trainer or country), lessons they finished, and their cards' recall."""
+        trainer or country), lessons they finished, their cards' recall, and the class
+        quizzes held in those cohorts."""
         def read(conn: sqlite3.Connection) -> tuple[list[ReachRow], list[ReachRow]]:
             where = "WHERE c.trainer_id = :trainer" if trainer_id is not None else ""
             args = {"trainer": trainer_id, "at": at}
@@ -200,8 +202,13 @@ class ReportRepo:
                     f"{reached}SELECT k, COUNT(*), TOTAL({recall}) FROM reached CROSS JOIN "
                     "quiz_cards q ON q.user_id = reached.user_id WHERE q.last_review IS NOT "
                     "NULL AND q.stability IS NOT NULL GROUP BY k", args)}
+                done = f"{where} AND" if where else "WHERE"
+                held = {str(r[0]): r[1] for r in conn.execute(
+                    f"SELECT {MARK} {key}, COUNT(*) FROM cohorts c CROSS JOIN class_quizzes q ON "
+                    f"q.cohort_id = c.id {done} q.outcome = 'done' GROUP BY {key}", args)}
                 rows = [ReachRow(k, n, people.get(k, (0, 0))[0], int(people.get(k, (0, 0))[1]),
-                                 cards.get(k, (0, 0.0))[0], cards.get(k, (0, 0.0))[1])
+                                 cards.get(k, (0, 0.0))[0], cards.get(k, (0, 0.0))[1],
+                                 held.get(k, 0))
                         for k, n in runs.items()]
                 rows.sort(key=lambda r: (-r.officers, r.key))
                 out.append(rows)

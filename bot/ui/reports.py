@@ -184,12 +184,13 @@ def back_to_report(t: Translator, f: ReportFilter) -> Markup:
 def _reach_line(t: Translator, name: str, row: ReachRow) -> str:
     if row.cards:
         return t._("• {name}: cohorts {cohorts} · officers reached {officers} · lessons "
-                   "finished {finished} · recall {recall}", name=name, cohorts=row.cohorts,
-                   officers=row.officers, finished=row.finished,
-                   recall=t.percent(row.recall_sum / row.cards))
+                   "finished {finished} · class quizzes {held} · recall {recall}", name=name,
+                   cohorts=row.cohorts, officers=row.officers, finished=row.finished,
+                   held=row.class_quizzes, recall=t.percent(row.recall_sum / row.cards))
     return t._("• {name}: cohorts {cohorts} · officers reached {officers} · lessons finished "
-               "{finished} · no recall yet", name=name, cohorts=row.cohorts,
-               officers=row.officers, finished=row.finished)
+               "{finished} · class quizzes {held} · no recall yet", name=name,
+               cohorts=row.cohorts, officers=row.officers, finished=row.finished,
+               held=row.class_quizzes)
 
 
 def reach_text(t: Translator, reach: Reach, *, admin: bool, limit: int = 20) -> str:
