@@ -30,6 +30,7 @@ from bot.handlers import (
     flood,
     housekeeping,
     lessons,
+    media,
     menu,
     middleware,
     onboarding,
@@ -43,9 +44,11 @@ from bot.handlers import (
 from bot.i18n import SOURCE_LOCALE, Catalogs
 from bot.services.accounts import AccountService
 from bot.services.broadcasts import BroadcastService
+from bot.services.charts import ChartService, Worker
 from bot.services.cohorts import CohortService
 from bot.services.content import ContentService
 from bot.services.emergency import EmergencyService
+from bot.services.exports import ExportService
 from bot.services.lessons import LessonService
 from bot.services.outbox import OutboxService
 from bot.services.quiz import QuizService, make_scheduler
@@ -122,7 +125,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         clock=clock, roles=RoleService(store, settings, clock),
         cohorts=CohortService(store, clock), outbox=outbox_service,
         broadcasts=BroadcastService(store, content, quiz_service, outbox_service, clock),
-        sender=sender)
+        sender=sender, charts=ChartService(store, content, clock, quiz_service.scheduler,
+                                           media_worker := Worker()),
+        exports=ExportService(store, content, clock, quiz_service.scheduler, media_worker))
     Renderers(services).register(sender)
     app.bot_data["services"] = services
     app.bot_data[SENDER_RUNS] = outbox
@@ -142,6 +147,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     cohorts.register(app, main_menu)
     broadcast.register(app, jobs=outbox)
     staff.register(app)
+    media.register(app, snapshots=prune_job)
     about.register(app)
     housekeeping.register(app, enabled=prune_job)
     menu.register(app, main_menu)
@@ -172,6 +178,7 @@ async def _post_stop(app: Application) -> None:
 async def _post_shutdown(app: Application) -> None:
     services: Services = app.bot_data["services"]
     await services.search.stop()
+    services.charts.worker.close()
     await services.store.close()
 
 

@@ -255,4 +255,49 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX outbox_user ON outbox (user_id);
     CREATE INDEX outbox_done ON outbox (done_at) WHERE done_at IS NOT NULL;
     """),
+    (8, """
+    -- charts and exports (issue 12): who was active in which week (Monday, UTC), kept by
+    -- triggers on the two activity tables so a weekly chart never scans millions of answers
+    CREATE TABLE activity_weeks (
+        week     TEXT NOT NULL,
+        user_id  INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        PRIMARY KEY (week, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX activity_weeks_user ON activity_weeks (user_id);
+    INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        SELECT DISTINCT date(reviewed_at, 'weekday 0', '-6 days'), user_id FROM review_log;
+    INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        SELECT DISTINCT date(viewed_at, 'weekday 0', '-6 days'), user_id FROM card_views;
+    CREATE TRIGGER activity_weeks_review AFTER INSERT ON review_log BEGIN
+        INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        VALUES (date(NEW.reviewed_at, 'weekday 0', '-6 days'), NEW.user_id);
+    END;
+    CREATE TRIGGER activity_weeks_view AFTER INSERT ON card_views BEGIN
+        INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        VALUES (date(NEW.viewed_at, 'weekday 0', '-6 days'), NEW.user_id);
+    END;
+    -- predicted recall per module, summed per (cohort, country, language) once a week;
+    -- cohort_id 0 counts every officer once. Aggregates only: no officer's id
+    CREATE TABLE recall_snapshots (
+        taken_on   TEXT NOT NULL,
+        cohort_id  INTEGER NOT NULL,
+        country    TEXT NOT NULL,
+        locale     TEXT NOT NULL,
+        module_id  TEXT NOT NULL,
+        recall_sum REAL NOT NULL,
+        cards      INTEGER NOT NULL,
+        PRIMARY KEY (taken_on, cohort_id, country, locale, module_id)
+    );
+    CREATE INDEX recall_snapshots_cohort ON recall_snapshots (cohort_id, taken_on);
+    -- every export that names officers by their Telegram ids: who asked, when, for what
+    CREATE TABLE export_audit (
+        id        INTEGER PRIMARY KEY,
+        actor_id  INTEGER NOT NULL,
+        kind      TEXT NOT NULL,
+        filter    TEXT NOT NULL,
+        rows      INTEGER NOT NULL,
+        at        TEXT NOT NULL
+    );
+    CREATE INDEX export_audit_actor ON export_audit (actor_id, id);
+    """),
 ]

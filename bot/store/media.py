@@ -1,0 +1,256 @@
+"""SQL for charts and CSV exports (issue 12): read on a connection of their own.
+
+A chart or an export over 100,000 officers reads for up to a second or two. On the bot's one
+connection that would hold up every officer's update queued behind it, so these reads run on a
+second, read-only connection in a thread of their own (WAL lets it read while the bot writes),
+one at a time. Writes (snapshots, the audit) go through the bot's connection as usual.
+
+Every query selects its officers through :func:`bot.store.report_scope.scope_condition`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bot.store.db import Database
+from bot.store.report_scope import scope_condition
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ScopeArgs:
+    """What :func:`scope_condition` needs, taken from a ``Scope``."""
+
+    trainer_id: int | None
+    cohort_id: int | None
+    country: str | None
+    locale: str | None
+
+    def condition(self, alias: str = "u") -> tuple[str, dict[str, object]]:
+        return scope_condition(trainer_id=self.trainer_id, cohort_id=self.cohort_id,
+                               country=self.country, locale=self.locale,
+                               user=f"{alias}.user_id", alias=alias)
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    user_id: int
+    country: str | None
+    locale: str | None
+    registered: str
+    last_active_week: str | None
+    lessons_done: int
+    answers: int
+    correct: int
+    recall: float | None  # mean predicted recall over the officer's reviewed questions
+    cards: int
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    item_id: str
+    answered: int
+    wrong: int
+    top_wrong: int | None  # the original index of the wrong option chosen most, if known
+    top_wrong_times: int
+
+
+class MediaRepo:
+    def __init__(self, db: Database):
+        self.db = db
+        self._pool: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    # --- the reading thread -----------------------------------------------------------------
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(connection, *args)`` on the read-only connection, in its own thread."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="media-read")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._call, fn,
+                                                                args)
+
+    def _call(self, fn: Callable[..., T], args: tuple) -> T:
+        if self._conn is None:
+            uri = self.db.path.resolve().as_uri() + "?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                         check_same_thread=False)
+            self._conn.execute("PRAGMA query_only = 1")
+            self._conn.execute("PRAGMA busy_timeout = 5000")
+        return fn(self._conn, *args)
+
+    async def close(self) -> None:
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+
+        def _close() -> None:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+        await asyncio.get_running_loop().run_in_executor(pool, _close)
+        pool.shutdown(wait=True)
+
+    # --- charts -----------------------------------------------------------------------------
+    async def officers(self, scope: ScopeArgs) -> int:
+        where, args = scope.condition()
+        return await self.read(_scalar, f"SELECT COUNT(*) FROM users u WHERE {where}", args)
+
+    async def active_weeks(self, scope: ScopeArgs, first_week: str) -> dict[str, int]:
+        """Officers active (an answer or a lesson card) per week from ``first_week`` on."""
+        where, args = scope.condition()
+        rows = await self.read(_all, (
+            "SELECT aw.week, COUNT(*) FROM activity_weeks aw JOIN users u "
+            f"ON u.user_id = aw.user_id WHERE aw.week >= :first AND {where} "
+            "GROUP BY aw.week"), {**args, "first": first_week})
+        return {week: n for week, n in rows}
+
+    async def lessons_done(self, scope: ScopeArgs) -> dict[str, int]:
+        """Finished lessons per lesson id, over the officers in scope."""
+        where, args = scope.condition()
+        rows = await self.read(_all, (
+            "SELECT lp.lesson_id, COUNT(*) FROM lesson_progress lp JOIN users u "
+            f"ON u.user_id = lp.user_id WHERE lp.completed_at IS NOT NULL AND {where} "
+            "GROUP BY lp.lesson_id"), args)
+        return {lesson: n for lesson, n in rows}
+
+    async def recall_history(self, scope: ScopeArgs, first_day: str | None
+                             ) -> list[tuple[str, str, float, int]]:
+        """(taken_on, module_id, recall_sum, cards) from the weekly snapshots in scope.
+
+        An admin's view without a cohort reads the all-officer rows (cohort 0); a cohort, or a
+        trainer's cohorts, their own rows (an officer in two of one trainer's cohorts counts
+        in both)."""
+        where = ["taken_on >= :first"]
+        args: dict[str, object] = {"first": first_day or ""}
+        if scope.cohort_id is not None:
+            where.append("cohort_id = :cohort")
+            args["cohort"] = scope.cohort_id
+        elif scope.trainer_id is not None:
+            where.append("cohort_id IN (SELECT id FROM cohorts WHERE trainer_id = :trainer)")
+            args["trainer"] = scope.trainer_id
+        else:
+            where.append("cohort_id = 0")
+        if scope.cohort_id is not None and scope.trainer_id is not None:
+            where.append("cohort_id IN (SELECT id FROM cohorts WHERE trainer_id = :trainer)")
+            args["trainer"] = scope.trainer_id
+        if scope.country is not None:
+            where.append("country = :country")
+            args["country"] = scope.country
+        if scope.locale is not None:
+            where.append("locale = :locale")
+            args["locale"] = scope.locale
+        return await self.read(_all, (
+            "SELECT taken_on, module_id, SUM(recall_sum), SUM(cards) FROM recall_snapshots "
+            f"WHERE {' AND '.join(where)} GROUP BY taken_on, module_id ORDER BY taken_on"),
+            args)
+
+    async def last_snapshot(self) -> str | None:
+        return await self.db.scalar("SELECT MAX(taken_on) FROM recall_snapshots")
+
+    async def recall_groups(self, recall_expr: str, at: str
+                            ) -> list[tuple[int, str, str, str, float, int]]:
+        """Predicted recall summed per (cohort, country, language, question) over every
+        onboarded officer's reviewed questions: cohort 0 counts each officer once."""
+        where, args = scope_condition(trainer_id=None, cohort_id=None, country=None,
+                                      locale=None)
+        args["at"] = at
+        sql = (f"SELECT {{cohort}}, COALESCE(u.country, ''), u.locale, qc.item_id, "
+               f"SUM({recall_expr}), COUNT(*) FROM quiz_cards qc JOIN users u "
+               f"ON u.user_id = qc.user_id {{join}} WHERE qc.last_review IS NOT NULL "
+               f"AND {where} GROUP BY 1, 2, 3, 4")
+
+        def both(conn: sqlite3.Connection) -> list[tuple]:
+            every = conn.execute(sql.format(cohort="0", join=""), args).fetchall()
+            cohorts = conn.execute(sql.format(
+                cohort="cm.cohort_id",
+                join="JOIN cohort_members cm ON cm.user_id = u.user_id"), args).fetchall()
+            return [tuple(r) for r in every + cohorts]
+        return await self.read(both)
+
+    async def save_snapshot(self, taken_on: str, rows: Iterable[tuple]) -> None:
+        rows = list(rows)
+
+        def save(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM recall_snapshots WHERE taken_on = ?", (taken_on,))
+            conn.executemany(
+                "INSERT INTO recall_snapshots (taken_on, cohort_id, country, locale, "
+                "module_id, recall_sum, cards) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(taken_on, *row) for row in rows])
+        await self.db.write(save)
+
+    # --- exports ----------------------------------------------------------------------------
+    async def officer_rows(self, scope: ScopeArgs, since: str | None, recall_expr: str,
+                           at: str) -> list[OfficerRow]:
+        """One row per officer in scope: answers in the period, lessons and recall as now."""
+        where, args = scope.condition()
+        args |= {"since": since or "", "at": at}
+        sql = (
+            "SELECT u.user_id, u.country, u.locale, u.created_at, "
+            "(SELECT MAX(week) FROM activity_weeks aw WHERE aw.user_id = u.user_id), "
+            "(SELECT COUNT(*) FROM lesson_progress lp WHERE lp.user_id = u.user_id "
+            " AND lp.completed_at IS NOT NULL), "
+            "r.answers, r.correct, c.recall, c.cards "
+            "FROM users u "
+            "LEFT JOIN (SELECT user_id, COUNT(*) AS answers, SUM(correct) AS correct "
+            "  FROM review_log WHERE reviewed_at >= :since GROUP BY user_id) r "
+            "  ON r.user_id = u.user_id "
+            f"LEFT JOIN (SELECT user_id, AVG({recall_expr}) AS recall, COUNT(*) AS cards "
+            "  FROM quiz_cards qc WHERE last_review IS NOT NULL GROUP BY user_id) c "
+            "  ON c.user_id = u.user_id "
+            f"WHERE {where} ORDER BY u.user_id")
+        rows = await self.read(_all, sql, args)
+        return [OfficerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7] or 0, r[8],
+                           r[9] or 0) for r in rows]
+
+    async def question_rows(self, scope: ScopeArgs, since: str | None) -> list[QuestionRow]:
+        """Answers per question in the period, over the officers in scope, with the wrong
+        option chosen most (single-choice answers: the shown position mapped back through the
+        stored option order)."""
+        where, args = scope.condition()
+        args["since"] = since or ""
+        counts_sql = (
+            "SELECT rl.item_id, COUNT(*), SUM(1 - rl.correct) FROM review_log rl JOIN users u "
+            f"ON u.user_id = rl.user_id WHERE rl.reviewed_at >= :since AND {where} "
+            "GROUP BY rl.item_id ORDER BY rl.item_id")
+        wrong_sql = (
+            "SELECT item_id, choice, times FROM ("
+            " SELECT qp.item_id, json_extract(qp.option_order, '$[' || qp.selected || ']') "
+            "  AS choice, COUNT(*) AS times, ROW_NUMBER() OVER (PARTITION BY qp.item_id "
+            "  ORDER BY COUNT(*) DESC, 2) AS rank "
+            " FROM quiz_presentations qp JOIN users u ON u.user_id = qp.user_id "
+            f" WHERE qp.correct = 0 AND qp.answered_at >= :since AND {where} "
+            "  AND qp.selected GLOB '[0-9]*' AND qp.selected NOT LIKE '%,%' "
+            " GROUP BY qp.item_id, choice) WHERE rank = 1")
+
+        def both(conn: sqlite3.Connection) -> list[QuestionRow]:
+            counts = conn.execute(counts_sql, args).fetchall()
+            wrong = {r[0]: (r[1], r[2]) for r in conn.execute(wrong_sql, args).fetchall()}
+            return [QuestionRow(item, n, bad, *(wrong.get(item) or (None, 0)))
+                    for item, n, bad in counts]
+        return await self.read(both)
+
+    async def audit_export(self, actor_id: int, kind: str, packed_filter: str, rows: int,
+                           at: str) -> None:
+        await self.db.execute(
+            "INSERT INTO export_audit (actor_id, kind, filter, rows, at) VALUES (?, ?, ?, ?, ?)",
+            (actor_id, kind, packed_filter, rows, at))
+
+    async def audit(self, limit: int = 20) -> list[sqlite3.Row]:
+        return await self.db.fetchall(
+            "SELECT actor_id, kind, filter, rows, at FROM export_audit ORDER BY id DESC LIMIT ?",
+            (limit,))
+
+
+def _scalar(conn: sqlite3.Connection, sql: str, args: Any) -> Any:
+    row = conn.execute(sql, args).fetchone()
+    return row[0] if row else None
+
+
+def _all(conn: sqlite3.Connection, sql: str, args: Any) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(sql, args).fetchall()]
