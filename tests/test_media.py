@@ -45,7 +45,7 @@ async def _learn(chat: Chat, content, lesson, wrong_first: bool = True) -> None:
 
 
 async def test_admin_gets_each_chart_as_a_png_photo(app, fake, content):
-    a, b = await officers(app, fake, [(3001, "en", "English"), (3002, "ru", "Русский")])
+    a, _b = await officers(app, fake, [(3001, "en", "English"), (3002, "ru", "Русский")])
     module = content.course.modules[0]
     await _learn(a, content, module.lessons[0])
     admin = _admin(app, fake)
@@ -104,7 +104,7 @@ async def test_empty_database_and_empty_filter_give_a_no_data_chart(app, fake):
     nobody = ReportFilter(country="TM", locale="ps")
     for kind in ("active", "completion", "recall"):
         await admin.press_data(cb.REPORT_CHART.pack(kind=kind, f=nobody.pack()))
-        name, png = _file(admin, "sendPhoto")
+        _name, png = _file(admin, "sendPhoto")
         assert png.startswith(PNG)
     await admin.press_data(cb.REPORT_CSV.pack(kind="officers", f=nobody.pack()))
     _, data = _file(admin, "sendDocument")
@@ -128,7 +128,7 @@ async def test_officers_get_no_chart_menu_or_export(app, fake, content):
 async def test_trainer_cannot_reach_another_trainers_cohort_by_forged_button(app, fake):
     mine = await trainer(app, fake, 4001)
     await trainer(app, fake, 4002)
-    a, b = await officers(app, fake, [(3001, "en", "English"), (3002, "en", "English")])
+    _a, _b = await officers(app, fake, [(3001, "en", "English"), (3002, "en", "English")])
     own = await cohort_with(app, 4001, [3001], name="Mine")
     other = await cohort_with(app, 4002, [3002], name="Theirs")
     forged = ReportFilter(cohort_id=other.id).pack()
@@ -162,7 +162,7 @@ async def test_malformed_buttons_get_the_out_of_date_answer(app, fake):
 
 
 async def test_progress_export_is_pseudonymous_with_hand_counted_figures(app, fake, content):
-    a, b = await officers(app, fake, [(3001, "en", "English"), (3002, "ru", "Русский")])
+    a, _b = await officers(app, fake, [(3001, "en", "English"), (3002, "ru", "Русский")])
     lesson = content.course.modules[0].lessons[0]
     await _learn(a, content, lesson)
     admin = _admin(app, fake)
@@ -238,7 +238,7 @@ async def test_answers_per_question_with_the_most_chosen_wrong_option(app, fake,
 
 
 async def test_forget_removes_an_officer_from_later_exports_and_charts(app, fake, content):
-    a, b = await officers(app, fake, [(3001, "en", "English"), (3002, "en", "English")])
+    a, _b = await officers(app, fake, [(3001, "en", "English"), (3002, "en", "English")])
     lesson = content.course.modules[0].lessons[0]
     await _learn(a, content, lesson)
     admin = _admin(app, fake)
