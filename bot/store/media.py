@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot.store import db as db_module
 from bot.store.db import Database
 from bot.store.report_scope import scope_condition
 
@@ -82,7 +83,7 @@ class MediaRepo:
                                          check_same_thread=False)
             self._conn.execute("PRAGMA query_only = 1")
             self._conn.execute("PRAGMA busy_timeout = 5000")
-        return fn(self._conn, *args)
+        return db_module._call(_Handle(self._conn), fn, args)
 
     async def close(self) -> None:
         if self._pool is None:
@@ -114,8 +115,8 @@ class MediaRepo:
         """Finished lessons per lesson id, over the officers in scope."""
         where, args = scope.condition()
         rows = await self.read(_all, (
-            "SELECT lp.lesson_id, COUNT(*) FROM lesson_progress lp JOIN users u "
-            f"ON u.user_id = lp.user_id WHERE lp.completed_at IS NOT NULL AND {where} "
+            "SELECT lp.lesson_id, COUNT(*) FROM users u CROSS JOIN lesson_progress lp "
+            f"ON lp.user_id = u.user_id WHERE lp.completed_at IS NOT NULL AND {where} "
             "GROUP BY lp.lesson_id"), args)
         return {lesson: n for lesson, n in rows}
 
@@ -160,16 +161,17 @@ class MediaRepo:
         where, args = scope_condition(trainer_id=None, cohort_id=None, country=None,
                                       locale=None)
         args["at"] = at
-        sql = (f"SELECT {{cohort}}, COALESCE(u.country, ''), u.locale, qc.item_id, "
-               f"SUM({recall_expr}), COUNT(*) FROM quiz_cards qc JOIN users u "
-               f"ON u.user_id = qc.user_id {{join}} WHERE qc.last_review IS NOT NULL "
-               f"AND {where} GROUP BY 1, 2, 3, 4")
+        def sql(cohort: str, join: str) -> str:
+            return (f"SELECT {cohort}, COALESCE(u.country, ''), u.locale, qc.item_id, "
+                    f"SUM({recall_expr}), COUNT(*) FROM users u {join} CROSS JOIN quiz_cards "
+                    f"qc ON qc.user_id = u.user_id WHERE qc.last_review IS NOT NULL "
+                    f"AND {where} GROUP BY 1, 2, 3, 4")
 
         def both(conn: sqlite3.Connection) -> list[tuple]:
-            every = conn.execute(sql.format(cohort="0", join=""), args).fetchall()
-            cohorts = conn.execute(sql.format(
-                cohort="cm.cohort_id",
-                join="JOIN cohort_members cm ON cm.user_id = u.user_id"), args).fetchall()
+            every = conn.execute(sql("0", ""), args).fetchall()
+            cohorts = conn.execute(sql(
+                "cm.cohort_id", "CROSS JOIN cohort_members cm ON cm.user_id = u.user_id"),
+                args).fetchall()
             return [tuple(r) for r in every + cohorts]
         return await self.read(both)
 
@@ -190,20 +192,21 @@ class MediaRepo:
         """One row per officer in scope: answers in the period, lessons and recall as now."""
         where, args = scope.condition()
         args |= {"since": since or "", "at": at}
+        # driven from the officers in scope; every other table is searched by officer
         sql = (
             "SELECT u.user_id, u.country, u.locale, u.created_at, "
             "(SELECT MAX(week) FROM activity_weeks aw WHERE aw.user_id = u.user_id), "
             "(SELECT COUNT(*) FROM lesson_progress lp WHERE lp.user_id = u.user_id "
             " AND lp.completed_at IS NOT NULL), "
-            "r.answers, r.correct, c.recall, c.cards "
-            "FROM users u "
-            "LEFT JOIN (SELECT user_id, COUNT(*) AS answers, SUM(correct) AS correct "
-            "  FROM review_log WHERE reviewed_at >= :since GROUP BY user_id) r "
-            "  ON r.user_id = u.user_id "
-            f"LEFT JOIN (SELECT user_id, AVG({recall_expr}) AS recall, COUNT(*) AS cards "
-            "  FROM quiz_cards qc WHERE last_review IS NOT NULL GROUP BY user_id) c "
-            "  ON c.user_id = u.user_id "
-            f"WHERE {where} ORDER BY u.user_id")
+            "(SELECT COUNT(*) FROM review_log rl WHERE rl.user_id = u.user_id "
+            " AND rl.reviewed_at >= :since), "
+            "(SELECT SUM(correct) FROM review_log rl WHERE rl.user_id = u.user_id "
+            " AND rl.reviewed_at >= :since), "
+            f"(SELECT AVG({recall_expr}) FROM quiz_cards qc WHERE qc.user_id = u.user_id "
+            " AND qc.last_review IS NOT NULL), "
+            "(SELECT COUNT(*) FROM quiz_cards qc WHERE qc.user_id = u.user_id "
+            " AND qc.last_review IS NOT NULL) "
+            f"FROM users u WHERE {where} ORDER BY u.user_id")
         rows = await self.read(_all, sql, args)
         return [OfficerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7] or 0, r[8],
                            r[9] or 0) for r in rows]
@@ -215,15 +218,15 @@ class MediaRepo:
         where, args = scope.condition()
         args["since"] = since or ""
         counts_sql = (
-            "SELECT rl.item_id, COUNT(*), SUM(1 - rl.correct) FROM review_log rl JOIN users u "
-            f"ON u.user_id = rl.user_id WHERE rl.reviewed_at >= :since AND {where} "
+            "SELECT rl.item_id, COUNT(*), SUM(1 - rl.correct) FROM users u CROSS JOIN "
+            f"review_log rl ON rl.user_id = u.user_id WHERE rl.reviewed_at >= :since AND {where} "
             "GROUP BY rl.item_id ORDER BY rl.item_id")
         wrong_sql = (
             "SELECT item_id, choice, times FROM ("
             " SELECT qp.item_id, json_extract(qp.option_order, '$[' || qp.selected || ']') "
             "  AS choice, COUNT(*) AS times, ROW_NUMBER() OVER (PARTITION BY qp.item_id "
             "  ORDER BY COUNT(*) DESC, 2) AS rank "
-            " FROM quiz_presentations qp JOIN users u ON u.user_id = qp.user_id "
+            " FROM users u CROSS JOIN quiz_presentations qp ON qp.user_id = u.user_id "
             f" WHERE qp.correct = 0 AND qp.answered_at >= :since AND {where} "
             "  AND qp.selected GLOB '[0-9]*' AND qp.selected NOT LIKE '%,%' "
             " GROUP BY qp.item_id, choice) WHERE rank = 1")
@@ -245,6 +248,13 @@ class MediaRepo:
         return await self.db.fetchall(
             "SELECT actor_id, kind, filter, rows, at FROM export_audit ORDER BY id DESC LIMIT ?",
             (limit,))
+
+
+class _Handle:
+    """What ``bot.store.db._call`` expects of an aiosqlite connection: its sqlite3 one."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
 
 
 def _scalar(conn: sqlite3.Connection, sql: str, args: Any) -> Any:
