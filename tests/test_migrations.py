@@ -184,6 +184,10 @@ async def test_upgrade_from_each_previous_version_keeps_every_row(tmp_path, prev
         assert _same_rows(rows, after[table]), f"rows of {table} were lost or changed"
 
 
+#: tables that triggers on other tables also write (migration 8: weekly activity)
+TRIGGER_FED = {"activity_weeks"}
+
+
 async def test_the_generator_fills_every_table_of_the_latest_schema(tmp_path):
     """So that a table a later migration adds is covered: if this fails, teach _fill the
     new table's constraint rather than leaving the table out."""
@@ -193,7 +197,9 @@ async def test_the_generator_fills_every_table_of_the_latest_schema(tmp_path):
     with sqlite3.connect(path) as conn:
         assert set(counts) == set(_tables(conn))
         for table in counts:
-            assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == ROWS
+            rows = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            # a summary kept by triggers also gets the rows its source tables' inserts add
+            assert rows == ROWS or (table in TRIGGER_FED and rows >= ROWS), table
 
 
 # --- a migration that rebuilds a table ------------------------------------------------------
