@@ -176,13 +176,13 @@ async def test_progress_export_is_pseudonymous_with_hand_counted_figures(app, fa
     assert "3001" not in data.decode("utf-8-sig")
     row = rows[pseudonym(3001)]
     n = len(lesson.quiz)
-    assert (row["lessons_finished"], row["answers"], row["correct"]) == ("1", str(n),
-                                                                         str(n - 1))
+    assert (row["lessons_finished"], row["answers_in_period"], row["answers_total"],
+            row["correct_total"]) == ("1", str(n), str(n), str(n - 1))
     assert row["lessons_total"] == str(len(content.course.lessons))
     assert abs(float(row["accuracy"]) - (n - 1) / n) < 1e-4
     assert 0 < float(row["predicted_recall_7d"]) < 1
     assert rows[pseudonym(3002)]["language"] == "ru"
-    assert rows[pseudonym(3002)]["answers"] == "0"
+    assert rows[pseudonym(3002)]["answers_total"] == "0"
     audit = await app.bot_data.services.store.media.audit()
     assert [(r["actor_id"], r["kind"], r["filter"], r["rows"]) for r in audit] == [
         (ADMIN_ID, "officers", ALL.pack(), 3)]
@@ -235,6 +235,29 @@ async def test_answers_per_question_with_the_most_chosen_wrong_option(app, fake,
     for item in lesson.quiz[1:]:
         assert rows[item.id]["wrong_answers"] == "0"
         assert rows[item.id]["most_chosen_wrong_option"] == ""
+    # all time reads the per-officer totals the trigger keeps: the same figures
+    await admin.press_data(cb.REPORT_CSV.pack(kind="answers", f=ReportFilter(
+        period_days=0).pack()))
+    assert {r["item_id"]: r for r in _csv(_file(admin, "sendDocument")[1])} == rows
+
+
+async def test_a_period_counts_only_its_answers(app, fake, content, clock):
+    a, = await officers(app, fake, [(3001, "en", "English")])
+    lesson = content.course.modules[0].lessons[0]
+    await _learn(a, content, lesson)
+    clock.advance(days=31)
+    admin = _admin(app, fake)
+    await admin.onboard()
+    await admin.press_data(cb.REPORT_CSV.pack(kind="officers", f=ALL.pack()))
+    row = next(r for r in _csv(_file(admin, "sendDocument")[1])
+               if r["officer"] == pseudonym(3001))
+    n = len(lesson.quiz)
+    assert (row["answers_in_period"], row["answers_total"]) == ("0", str(n))
+    await admin.press_data(cb.REPORT_CSV.pack(kind="answers", f=ALL.pack()))
+    assert _csv(_file(admin, "sendDocument")[1]) == []
+    await admin.press_data(cb.REPORT_CSV.pack(kind="answers", f=ReportFilter(
+        period_days=90).pack()))
+    assert len(_csv(_file(admin, "sendDocument")[1])) == n
 
 
 async def test_forget_removes_an_officer_from_later_exports_and_charts(app, fake, content):

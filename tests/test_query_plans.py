@@ -383,7 +383,7 @@ async def test_no_statement_scans_a_growing_table(seeded, tmp_path, settings, ca
 
 def test_the_checker_sees_a_full_scan(seeded, tmp_path):
     """The check itself: an unindexed filter on a growing table is caught in every mode."""
-    bad = Statement("SELECT * FROM review_log WHERE item_id = ?", ("x",), "test")
+    bad = Statement("SELECT * FROM review_log WHERE duration_ms = ?", (5,), "test")
     for mode in ("none", "small", "scaled"):
         conn = with_stats(seeded, tmp_path / f"bad-{mode}.sqlite3", mode)
         assert full_scans(conn, bad) == ["SCAN review_log"]

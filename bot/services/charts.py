@@ -8,8 +8,8 @@
   ``bot.services.report_scope`` (FSRS retrievability projected 7 days ahead), averaged over
   the officers' reviewed questions of each module, from weekly snapshots. A snapshot is
   aggregates only (per cohort, country and language); the current week's is taken again
-  every day (a JobQueue job) and on demand when a chart finds none for this week, so the line
-  starts the week the bot first drew it: the chart says since when.
+  every day (a JobQueue job), and once on demand when a chart finds none at all, so the line
+  starts the week the bot first took one: the chart says since when.
 
 Drawing (matplotlib) and writing files run in one worker thread, one job at a time, so memory
 stays bounded and the event loop keeps serving officers.
@@ -127,8 +127,7 @@ class ChartService:
         return ModuleShares(modules, shares, officers)
 
     async def recall(self, scope: Scope) -> RecallHistory:
-        today = monday(self.clock().date())
-        if (await self.store.media.last_snapshot() or "") < today.isoformat():
+        if await self.store.media.last_snapshot() is None:  # a new install: the first point
             await self.take_snapshot()
         first = self._first_week(scope)
         rows = await self.store.media.recall_history(

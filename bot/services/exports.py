@@ -31,8 +31,8 @@ from bot.timeutil import Clock
 
 KINDS = ("officers", "officers_ids", "answers")
 OFFICER_COLUMNS = ("officer", "country", "language", "registered_on", "last_active_week",
-                   "lessons_finished", "lessons_total", "answers", "correct", "accuracy",
-                   "questions_reviewed", "predicted_recall_7d")
+                   "lessons_finished", "lessons_total", "answers_in_period", "answers_total",
+                   "correct_total", "accuracy", "questions_reviewed", "predicted_recall_7d")
 QUESTION_COLUMNS = ("item_id", "module", "lesson", "times_answered", "wrong_answers",
                     "wrong_rate", "most_chosen_wrong_option", "most_chosen_wrong_text",
                     "most_chosen_wrong_times")
@@ -72,9 +72,9 @@ class ExportService:
     async def answers(self, scope: Scope, actor_id: int) -> Export:
         now = self.clock()
         since = scope.filter.since(now)
-        rows = await self.store.media.question_rows(scope_args(scope),
-                                                    since.isoformat() if since else None)
         course = self.content.course
+        rows = await self.store.media.question_rows(
+            scope_args(scope), since.isoformat() if since else None, sorted(course.quiz_items))
         data = await self.worker.run(_questions_csv, rows, course)
         await self.store.media.audit_export(actor_id, "answers", scope.filter.pack(),
                                             len(rows), now.isoformat())
@@ -99,7 +99,7 @@ def _officers_csv(rows: list[OfficerRow], lessons_total: int, with_ids: bool) ->
     return _write(header, (
         (r.user_id if with_ids else pseudonym(r.user_id), r.country or "", r.locale or "",
          r.registered[:10], r.last_active_week or "", r.lessons_done, lessons_total,
-         r.answers, r.correct, _share(r.correct, r.answers), r.cards,
+         r.answers_in_period, r.answers, r.correct, _share(r.correct, r.answers), r.cards,
          f"{r.recall:.4f}" if r.recall is not None else "")
         for r in rows))
 

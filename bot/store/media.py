@@ -11,6 +11,7 @@ Every query selects its officers through :func:`bot.store.report_scope.scope_con
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -47,8 +48,9 @@ class OfficerRow:
     registered: str
     last_active_week: str | None
     lessons_done: int
-    answers: int
-    correct: int
+    answers_in_period: int
+    answers: int  # all time
+    correct: int  # all time
     recall: float | None  # mean predicted recall over the officer's reviewed questions
     cards: int
 
@@ -189,7 +191,8 @@ class MediaRepo:
     # --- exports ----------------------------------------------------------------------------
     async def officer_rows(self, scope: ScopeArgs, since: str | None, recall_expr: str,
                            at: str) -> list[OfficerRow]:
-        """One row per officer in scope: answers in the period, lessons and recall as now."""
+        """One row per officer in scope: answers in the period; answers, accuracy, lessons
+        and recall over all time."""
         where, args = scope.condition()
         args |= {"since": since or "", "at": at}
         # driven from the officers in scope; every other table is searched by officer
@@ -200,42 +203,57 @@ class MediaRepo:
             " AND lp.completed_at IS NOT NULL), "
             "(SELECT COUNT(*) FROM review_log rl WHERE rl.user_id = u.user_id "
             " AND rl.reviewed_at >= :since), "
-            "(SELECT SUM(correct) FROM review_log rl WHERE rl.user_id = u.user_id "
-            " AND rl.reviewed_at >= :since), "
+            "(SELECT SUM(answered) FROM answer_totals t WHERE t.user_id = u.user_id), "
+            "(SELECT SUM(answered - wrong) FROM answer_totals t WHERE t.user_id = u.user_id), "
             f"(SELECT AVG({recall_expr}) FROM quiz_cards qc WHERE qc.user_id = u.user_id "
             " AND qc.last_review IS NOT NULL), "
             "(SELECT COUNT(*) FROM quiz_cards qc WHERE qc.user_id = u.user_id "
             " AND qc.last_review IS NOT NULL) "
             f"FROM users u WHERE {where} ORDER BY u.user_id")
         rows = await self.read(_all, sql, args)
-        return [OfficerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7] or 0, r[8],
-                           r[9] or 0) for r in rows]
+        return [OfficerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7] or 0,
+                           r[8] or 0, r[9], r[10] or 0) for r in rows]
 
-    async def question_rows(self, scope: ScopeArgs, since: str | None) -> list[QuestionRow]:
-        """Answers per question in the period, over the officers in scope, with the wrong
-        option chosen most (single-choice answers: the shown position mapped back through the
-        stored option order)."""
+    async def question_rows(self, scope: ScopeArgs, since: str | None,
+                            items: list[str]) -> list[QuestionRow]:
+        """Answers per question (``items``: the course's) over the officers in scope, in the
+        period or all time, with the wrong option chosen most (single-choice answers in the
+        rounds still kept: the shown position mapped back through the stored option order).
+
+        All time reads the per-officer totals; a period, question by question, the answers'
+        index (no sort of millions of answers), packing count and wrong answers in one value.
+        """
         where, args = scope.condition()
-        args["since"] = since or ""
-        counts_sql = (
-            "SELECT rl.item_id, COUNT(*), SUM(1 - rl.correct) FROM users u CROSS JOIN "
-            f"review_log rl ON rl.user_id = u.user_id WHERE rl.reviewed_at >= :since AND {where} "
-            "GROUP BY rl.item_id ORDER BY rl.item_id")
+        args |= {"since": since or "", "items": json.dumps(items)}
+        in_scope = f"IN (SELECT u.user_id FROM users u WHERE {where})"
+        if since is None:
+            counts_sql = (
+                "SELECT t.item_id, SUM(t.answered), SUM(t.wrong) FROM users u CROSS JOIN "
+                f"answer_totals t ON t.user_id = u.user_id WHERE {where} GROUP BY t.item_id")
+        else:
+            counts_sql = (
+                "SELECT j.value, (SELECT printf('%d %d', COUNT(*), TOTAL(1 - rl.correct)) "
+                "FROM review_log rl WHERE rl.item_id = j.value AND rl.reviewed_at >= :since "
+                f"AND rl.user_id {in_scope}) FROM json_each(:items) j")
         wrong_sql = (
-            "SELECT item_id, choice, times FROM ("
-            " SELECT qp.item_id, json_extract(qp.option_order, '$[' || qp.selected || ']') "
-            "  AS choice, COUNT(*) AS times, ROW_NUMBER() OVER (PARTITION BY qp.item_id "
-            "  ORDER BY COUNT(*) DESC, 2) AS rank "
-            " FROM users u CROSS JOIN quiz_presentations qp ON qp.user_id = u.user_id "
-            f" WHERE qp.correct = 0 AND qp.answered_at >= :since AND {where} "
-            "  AND qp.selected GLOB '[0-9]*' AND qp.selected NOT LIKE '%,%' "
-            " GROUP BY qp.item_id, choice) WHERE rank = 1")
+            "SELECT j.value, (SELECT printf('%d %d', choice, times) FROM ("
+            " SELECT json_extract(qp.option_order, '$[' || qp.selected || ']') AS choice, "
+            " COUNT(*) AS times FROM quiz_presentations qp WHERE qp.correct = 0 "
+            " AND qp.item_id = j.value AND qp.answered_at >= :since "
+            f" AND qp.user_id {in_scope} AND qp.selected GLOB '[0-9]' "
+            " GROUP BY choice ORDER BY times DESC, choice LIMIT 1)) FROM json_each(:items) j")
 
         def both(conn: sqlite3.Connection) -> list[QuestionRow]:
-            counts = conn.execute(counts_sql, args).fetchall()
-            wrong = {r[0]: (r[1], r[2]) for r in conn.execute(wrong_sql, args).fetchall()}
-            return [QuestionRow(item, n, bad, *(wrong.get(item) or (None, 0)))
-                    for item, n, bad in counts]
+            counts = {}
+            for item, *values in conn.execute(counts_sql, args).fetchall():
+                answered, wrong = (values if since is None else
+                                   [int(float(v)) for v in values[0].split()])
+                if answered:
+                    counts[item] = (answered, wrong)
+            wrong_options = {item: [int(v) for v in top.split()]
+                             for item, top in conn.execute(wrong_sql, args).fetchall() if top}
+            return [QuestionRow(item, n, bad, *(wrong_options.get(item) or (None, 0)))
+                    for item, (n, bad) in sorted(counts.items())]
         return await self.read(both)
 
     async def audit_export(self, actor_id: int, kind: str, packed_filter: str, rows: int,

@@ -289,7 +289,33 @@ MIGRATIONS: list[tuple[int, str]] = [
         PRIMARY KEY (taken_on, cohort_id, country, locale, module_id)
     );
     CREATE INDEX recall_snapshots_cohort ON recall_snapshots (cohort_id, taken_on);
-    -- every export that names officers by their Telegram ids: who asked, when, for what
+    -- answers and wrong answers per officer and question, all time, kept by a trigger: an
+    -- all-time export reads 1 row per card instead of every answer
+    CREATE TABLE answer_totals (
+        user_id   INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        item_id   TEXT NOT NULL,
+        answered  INTEGER NOT NULL,
+        wrong     INTEGER NOT NULL,
+        PRIMARY KEY (user_id, item_id)
+    ) WITHOUT ROWID;
+    INSERT INTO answer_totals (user_id, item_id, answered, wrong)
+        SELECT user_id, item_id, COUNT(*), SUM(1 - correct) FROM review_log
+        GROUP BY user_id, item_id;
+    CREATE TRIGGER answer_totals_review AFTER INSERT ON review_log BEGIN
+        INSERT INTO answer_totals (user_id, item_id, answered, wrong)
+        VALUES (NEW.user_id, NEW.item_id, 1, 1 - NEW.correct)
+        ON CONFLICT (user_id, item_id) DO UPDATE SET answered = answered + 1,
+            wrong = wrong + excluded.wrong;
+    END;
+    -- a period's answers per question without reading the answers' rows; the wrong options
+    -- chosen (wrong answers only); predicted recall without parsing every card's JSON
+    CREATE INDEX review_log_items ON review_log (item_id, reviewed_at, user_id, correct);
+    CREATE INDEX quiz_presentations_wrong
+        ON quiz_presentations (item_id, answered_at, user_id, selected, option_order)
+        WHERE correct = 0;
+    CREATE INDEX quiz_cards_stability
+        ON quiz_cards (user_id, last_review, json_extract(card_json, '$.stability'));
+    -- every export (kind officers_ids: with Telegram ids): who asked, when, for what
     CREATE TABLE export_audit (
         id        INTEGER PRIMARY KEY,
         actor_id  INTEGER NOT NULL,
