@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import TOKEN_VARIABLE, ConfigError, load_settings
 from bot.logs import setup_logging
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--fresh", action="store_true",
                       help="start afresh: a new, empty database for this run only, deleted at "
                            "the end (DATABASE_PATH is not touched)")
+    demo.add_argument("--files", type=Path, default=Path("data/demo-files"),
+                      help="where photos and documents the bot sends (charts, CSV) are saved")
     content = sub.add_parser("content", help="course content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate content/ and report translation "
@@ -67,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with fresh_database(settings, args.fresh) as demo_settings:
                 return asyncio.run(run_demo(demo_settings, user_id=args.user_id,
-                                            language_code=args.lang))
+                                            language_code=args.lang, files_dir=args.files))
         except StorageError as exc:
             print(str(exc), file=sys.stderr)
             return 2

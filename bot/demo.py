@@ -11,6 +11,9 @@ To walk the trainer story alone, the demo can act as several users: ``/as 2002 r
 the following lines come from user 2002 (Telegram language ``ru``); ``/follow`` opens the
 latest invite link the bot showed (``https://t.me/<bot>?start=...``) as the current user.
 Messages to another user's chat are printed as ``bot → 2002:``.
+
+A photo or a document the bot sends (a report's chart, a CSV export) is saved in the folder
+``--files`` names (``data/demo-files`` by default), and its path printed under the message.
 """
 
 from __future__ import annotations
@@ -45,8 +48,9 @@ def plain(text: str) -> str:
 class Transcript:
     """Prints what the bot does, and remembers the latest message that has buttons."""
 
-    def __init__(self, out: TextIO):
+    def __init__(self, out: TextIO, files_dir: Path | None = None):
         self.out = out
+        self.files_dir = files_dir
         self.buttons: list[dict] = []
         self.buttons_message_id: int | None = None
         self.current: int | None = None  # the chat of the user the demo acts as
@@ -83,6 +87,8 @@ class Transcript:
             self.invite = match.group(1)
         protected = " (protected)" if call.params.get("protect_content") else ""
         self._print(f"{label}{protected}: {plain(call.text)}")
+        for path in self._save(call):
+            self._print(f"(file saved: {path})")
         flat = [b for row in call.buttons for b in row]
         if flat:
             lines = []
@@ -101,6 +107,19 @@ class Transcript:
                 self.buttons, self.buttons_message_id = flat, message_id
         self._print("")
 
+    def _save(self, call: Call) -> list[Path]:
+        """The files a sendPhoto/sendDocument uploaded, written to ``files_dir``."""
+        if not call.files or self.files_dir is None:
+            return []
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        result = call.result if isinstance(call.result, dict) else {}
+        saved = []
+        for filename, data in call.files.values():
+            path = self.files_dir / f"{result.get('message_id', 0)}-{Path(filename).name}"
+            path.write_bytes(data)
+            saved.append(path)
+        return saved
+
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
@@ -118,9 +137,10 @@ def fresh_database(settings: Settings, fresh: bool) -> Iterator[Settings]:
 
 
 async def run_demo(settings: Settings, *, user_id: int, language_code: str | None,
-                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+                   files_dir: Path | None = None) -> int:
     fake = FakeBotAPI()
-    transcript = Transcript(stdout)
+    transcript = Transcript(stdout, files_dir)
     app = build_application(settings, request=fake, rate_limiter=False)
     people = {user_id: UpdateFactory(user_id, language_code=language_code)}
     users = people[user_id]
