@@ -277,3 +277,9 @@ async def test_forget_removes_an_officer_from_later_exports_and_charts(app, fake
     assert _csv(_file(admin, "sendDocument")[1]) == []
     services = app.bot_data.services
     assert sum((await services.charts.active(Scope(ALL, None))).counts) == 0
+
+
+def test_batch_pseudonyms_equal_the_logs_pseudonyms():
+    from bot.logs import pseudonyms
+    ids = [3001, 3002, 100_000_000]
+    assert pseudonyms(ids) == [pseudonym(i) for i in ids]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from fsrs import Scheduler
 
-from bot.logs import pseudonym
+from bot.logs import pseudonyms
 from bot.services.charts import Worker, scope_args, stability_sql
 from bot.services.content import ContentService
 from bot.services.report_scope import Scope, horizon, recall_sql
@@ -96,12 +96,13 @@ def _share(part: float, whole: float) -> str:
 
 def _officers_csv(rows: list[OfficerRow], lessons_total: int, with_ids: bool) -> bytes:
     header = (("telegram_user_id", *OFFICER_COLUMNS[1:])) if with_ids else OFFICER_COLUMNS
+    names = [r.user_id for r in rows] if with_ids else pseudonyms(r.user_id for r in rows)
     return _write(header, (
-        (r.user_id if with_ids else pseudonym(r.user_id), r.country or "", r.locale or "",
+        (name, r.country or "", r.locale or "",
          r.registered[:10], r.last_active_week or "", r.lessons_done, lessons_total,
          r.answers_in_period, r.answers, r.correct, _share(r.correct, r.answers), r.cards,
          f"{r.recall:.4f}" if r.recall is not None else "")
-        for r in rows))
+        for name, r in zip(names, rows, strict=True)))
 
 
 def _questions_csv(rows: list[QuestionRow], course) -> bytes:

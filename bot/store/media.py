@@ -194,25 +194,35 @@ class MediaRepo:
         """One row per officer in scope: answers in the period; answers, accuracy, lessons
         and recall over all time."""
         where, args = scope.condition()
-        args |= {"since": since or "", "at": at}
-        # driven from the officers in scope; every other table is searched by officer
+        args |= {"at": at} | ({"since": since} if since else {})
+        # driven from the officers in scope; every other table is searched by officer, each
+        # once (two figures from one table packed in one value); all time needs no count of
+        # the period's answers: it is the total
+        period = ("(SELECT COUNT(*) FROM review_log rl WHERE rl.user_id = u.user_id "
+                  "AND rl.reviewed_at >= :since)") if since else "NULL"
         sql = (
             "SELECT u.user_id, u.country, u.locale, u.created_at, "
             "(SELECT MAX(week) FROM activity_weeks aw WHERE aw.user_id = u.user_id), "
             "(SELECT COUNT(*) FROM lesson_progress lp WHERE lp.user_id = u.user_id "
-            " AND lp.completed_at IS NOT NULL), "
-            "(SELECT COUNT(*) FROM review_log rl WHERE rl.user_id = u.user_id "
-            " AND rl.reviewed_at >= :since), "
-            "(SELECT SUM(answered) FROM answer_totals t WHERE t.user_id = u.user_id), "
-            "(SELECT SUM(answered - wrong) FROM answer_totals t WHERE t.user_id = u.user_id), "
-            f"(SELECT AVG({recall_expr}) FROM quiz_cards qc WHERE qc.user_id = u.user_id "
-            " AND qc.last_review IS NOT NULL), "
-            "(SELECT COUNT(*) FROM quiz_cards qc WHERE qc.user_id = u.user_id "
-            " AND qc.last_review IS NOT NULL) "
+            f" AND lp.completed_at IS NOT NULL), {period}, "
+            "(SELECT printf('%d %d', SUM(answered), SUM(answered - wrong)) FROM answer_totals t "
+            " WHERE t.user_id = u.user_id), "
+            f"(SELECT printf('%d %.6f', COUNT(*), TOTAL({recall_expr})) FROM quiz_cards qc "
+            " WHERE qc.user_id = u.user_id AND qc.last_review IS NOT NULL) "
             f"FROM users u WHERE {where} ORDER BY u.user_id")
-        rows = await self.read(_all, sql, args)
-        return [OfficerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7] or 0,
-                           r[8] or 0, r[9], r[10] or 0) for r in rows]
+
+        def rows(conn: sqlite3.Connection) -> list[OfficerRow]:
+            out = []
+            for (user_id, country, locale, created, week, lessons, in_period, totals,
+                 recall) in conn.execute(sql, args):
+                answers, correct = (int(v) for v in totals.split()) if totals else (0, 0)
+                count, total = recall.split()
+                cards = int(count)
+                out.append(OfficerRow(user_id, country, locale, created, week, lessons,
+                                      answers if in_period is None else in_period, answers,
+                                      correct, float(total) / cards if cards else None, cards))
+            return out
+        return await self.read(rows)
 
     async def question_rows(self, scope: ScopeArgs, since: str | None,
                             items: list[str]) -> list[QuestionRow]:
