@@ -70,25 +70,24 @@ async def export_command(update: Update, context: BotContext) -> None:
             admin=_is_admin(update, context)), edit=False)
 
 
-def _pressed(route: cb.Route, data: str | None, kinds: tuple[str, ...]
-             ) -> tuple[str, ReportFilter] | None:
-    values = route.unpack(data)
+async def _checked(update: Update, context: BotContext, route: cb.Route,
+                   kinds: tuple[str, ...]) -> tuple[str, Scope] | None:
+    """The pressed kind and the scope the viewer may see; None once answered (out of date,
+    forged, or not this viewer's)."""
+    values = route.unpack(update.callback_query.data)
     wanted = ReportFilter.unpack(values["f"]) if values else None
     if values is None or wanted is None or values["kind"] not in kinds:
+        await stale_button(update, context)
         return None
-    return values["kind"], wanted
+    scope = await _scope(update, context, wanted)
+    return (values["kind"], scope) if scope is not None else None
 
 
 async def chart_button(update: Update, context: BotContext) -> None:
-    pressed = _pressed(cb.REPORT_CHART, update.callback_query.data,
-                       ("menu", *chart_kinds.KINDS))
-    if pressed is None:
-        await stale_button(update, context)
+    checked = await _checked(update, context, cb.REPORT_CHART, ("menu", *chart_kinds.KINDS))
+    if checked is None:
         return
-    kind, wanted = pressed
-    scope = await _scope(update, context, wanted)
-    if scope is None:
-        return
+    kind, scope = checked
     t = context.t
     name = await _cohort_name(update, context, scope)
     if kind == "menu":
@@ -99,13 +98,7 @@ async def chart_button(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id
     await _action(context, chat_id, ChatAction.UPLOAD_PHOTO)
     service = context.services.charts
-    titles = _module_titles(context)
-    if kind == "active":
-        chart = view.active_chart(t, await service.active(scope))
-    elif kind == "completion":
-        chart = view.completion_chart(t, await service.completion(scope), titles)
-    else:
-        chart = view.recall_chart(t, await service.recall(scope), titles)
+    chart = await view.chart_for(kind, service, t, scope, _module_titles(context))
     png = await service.render(chart)
     await context.bot.send_photo(chat_id, png, filename=f"{kind}.png",
                                  caption=t.layout(view.chart_caption(t, kind, scope.filter,
@@ -113,15 +106,11 @@ async def chart_button(update: Update, context: BotContext) -> None:
 
 
 async def csv_button(update: Update, context: BotContext) -> None:
-    pressed = _pressed(cb.REPORT_CSV, update.callback_query.data,
-                       ("menu", "ids", *export_kinds.KINDS, "ids_ok"))
-    if pressed is None:
-        await stale_button(update, context)
+    checked = await _checked(update, context, cb.REPORT_CSV,
+                             ("menu", "ids", *export_kinds.KINDS, "ids_ok"))
+    if checked is None:
         return
-    kind, wanted = pressed
-    scope = await _scope(update, context, wanted)
-    if scope is None:
-        return
+    kind, scope = checked
     t = context.t
     admin = _is_admin(update, context)
     if kind in ("ids", "ids_ok", "officers_ids") and not admin:

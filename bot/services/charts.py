@@ -153,16 +153,8 @@ class ChartService:
             rows = await self.store.media.recall_groups(self._recall, horizon(now).isoformat())
             modules = {item_id: item.module_id
                        for item_id, item in self.content.course.quiz_items.items()}
-            groups: dict[tuple, list[float]] = {}
-            for cohort, country, locale, item_id, total, cards in rows:
-                module = modules.get(item_id)
-                if module is None or total is None:
-                    continue
-                acc = groups.setdefault((cohort, country, locale, module), [0.0, 0])
-                acc[0] += total
-                acc[1] += cards
             await self.store.media.save_snapshot(
-                day.isoformat(), [(*key, acc[0], acc[1]) for key, acc in groups.items()])
+                day.isoformat(), await self.worker.run(_per_module, rows, modules))
             return day
 
     async def render(self, chart) -> bytes:
@@ -171,3 +163,16 @@ class ChartService:
 
     async def snapshot_job(self, _context=None) -> None:
         await self.take_snapshot()
+
+
+def _per_module(rows: list[tuple], modules: dict[str, str]) -> list[tuple]:
+    """Sums per (cohort, country, language, question) added up per module."""
+    groups: dict[tuple, list[float]] = {}
+    for cohort, country, locale, item_id, total, cards in rows:
+        module = modules.get(item_id)
+        if module is None or total is None:
+            continue
+        acc = groups.setdefault((cohort, country, locale, module), [0.0, 0])
+        acc[0] += total
+        acc[1] += cards
+    return [(*key, acc[0], acc[1]) for key, acc in groups.items()]

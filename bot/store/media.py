@@ -134,12 +134,9 @@ class MediaRepo:
         if scope.cohort_id is not None:
             where.append("cohort_id = :cohort")
             args["cohort"] = scope.cohort_id
-        elif scope.trainer_id is not None:
-            where.append("cohort_id IN (SELECT id FROM cohorts WHERE trainer_id = :trainer)")
-            args["trainer"] = scope.trainer_id
-        else:
+        elif scope.trainer_id is None:
             where.append("cohort_id = 0")
-        if scope.cohort_id is not None and scope.trainer_id is not None:
+        if scope.trainer_id is not None:
             where.append("cohort_id IN (SELECT id FROM cohorts WHERE trainer_id = :trainer)")
             args["trainer"] = scope.trainer_id
         if scope.country is not None:

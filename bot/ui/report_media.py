@@ -9,8 +9,8 @@ from telegram import InlineKeyboardMarkup as Markup
 
 from bot.countries import country_name
 from bot.i18n import LANGUAGE_NAMES, Html, Translator
-from bot.services.charts import ModuleShares, RecallHistory, WeekCounts
-from bot.services.report_scope import ReportFilter
+from bot.services.charts import ChartService, ModuleShares, RecallHistory, WeekCounts
+from bot.services.report_scope import ReportFilter, Scope
 from bot.ui import callbacks as cb
 from bot.ui.charts import Bars, Chart, Labels, Lines
 
@@ -122,6 +122,16 @@ def recall_chart(t: Translator, data: RecallHistory, titles: dict[str, str]) -> 
     lines = Lines([_week(t, d) for d in data.days],
                   [(titles[m], values) for m, values in data.series.items()], limit=1.0)
     return Chart(labels, lines if data.series else None, rtl=t.is_rtl, tick=t.percent)
+
+
+async def chart_for(kind: str, charts: ChartService, t: Translator, scope: Scope,
+                    titles: dict[str, str]) -> Chart:
+    """The chart ``kind`` for ``scope``, in ``t``'s language (``titles``: module titles)."""
+    if kind == "active":
+        return active_chart(t, await charts.active(scope))
+    if kind == "completion":
+        return completion_chart(t, await charts.completion(scope), titles)
+    return recall_chart(t, await charts.recall(scope), titles)
 
 
 def chart_caption(t: Translator, kind: str, f: ReportFilter, cohort_name: str | None) -> str:
