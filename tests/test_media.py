@@ -209,6 +209,8 @@ async def test_telegram_ids_need_a_confirmation_and_are_audited(app, fake, clock
     audit = await store.media.audit()
     assert [(r["actor_id"], r["kind"], r["filter"], r["at"]) for r in audit] == [
         (ADMIN_ID, "officers_ids", ALL.pack(), clock().isoformat())]
+    assert "CSV files" in admin.last.text  # the confirmation is gone: no second file by a tap
+    assert "Yes, send it" not in admin.last.button_texts()
 
 
 async def test_answers_per_question_with_the_most_chosen_wrong_option(app, fake, content):

@@ -137,6 +137,9 @@ async def csv_button(update: Update, context: BotContext) -> None:
     await context.bot.send_document(
         chat_id, export.data, filename=export.filename,
         caption=t.layout(view.export_caption(t, kind, export.rows)))
+    if kind == "ids_ok":  # the confirmation becomes the menu again: one press, one file
+        await show(update, context, *view.exports_menu(
+            t, scope.filter, await _cohort_name(update, context, scope), admin=admin))
 
 
 def _module_titles(context: BotContext) -> dict[str, str]:
