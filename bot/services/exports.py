@@ -26,7 +26,7 @@ from bot.services.charts import Worker, scope_args, stability_sql
 from bot.services.content import ContentService
 from bot.services.report_scope import Scope, horizon, recall_sql
 from bot.store import Store
-from bot.store.media import OfficerRow, QuestionRow
+from bot.store.media import QuestionRow
 from bot.timeutil import Clock
 
 KINDS = ("officers", "officers_ids", "answers")
@@ -61,9 +61,8 @@ class ExportService:
         recall = recall_sql(self.scheduler, stability_sql(), "qc.last_review", ":at")
         rows = await self.store.media.officer_rows(
             scope_args(scope), since.isoformat() if since else None, recall,
-            horizon(now).isoformat())
-        total = len(self.content.course.lessons)
-        data = await self.worker.run(_officers_csv, rows, total, with_ids)
+            horizon(now).isoformat(), len(self.content.course.lessons))
+        data = await self.worker.run(_officers_csv, rows, with_ids)
         kind = "officers_ids" if with_ids else "officers"
         await self.store.media.audit_export(actor_id, kind, scope.filter.pack(), len(rows),
                                             now.isoformat())
@@ -94,15 +93,12 @@ def _share(part: float, whole: float) -> str:
     return f"{part / whole:.4f}" if whole else ""
 
 
-def _officers_csv(rows: list[OfficerRow], lessons_total: int, with_ids: bool) -> bytes:
+def _officers_csv(rows: list[tuple[int, str]], with_ids: bool) -> bytes:
+    """The lines SQLite wrote, each after the officer's pseudonym (or Telegram id)."""
     header = (("telegram_user_id", *OFFICER_COLUMNS[1:])) if with_ids else OFFICER_COLUMNS
-    names = [r.user_id for r in rows] if with_ids else pseudonyms(r.user_id for r in rows)
-    return _write(header, (
-        (name, r.country or "", r.locale or "",
-         r.registered[:10], r.last_active_week or "", r.lessons_done, lessons_total,
-         r.answers_in_period, r.answers, r.correct, _share(r.correct, r.answers), r.cards,
-         f"{r.recall:.4f}" if r.recall is not None else "")
-        for name, r in zip(names, rows, strict=True)))
+    names = [r[0] for r in rows] if with_ids else pseudonyms(r[0] for r in rows)
+    lines = "".join(f"{name},{rest}\r\n" for name, (_, rest) in zip(names, rows, strict=True))
+    return (BOM + ",".join(header) + "\r\n" + lines).encode("utf-8")
 
 
 def _questions_csv(rows: list[QuestionRow], course) -> bytes:

@@ -41,21 +41,6 @@ class ScopeArgs:
 
 
 @dataclass(frozen=True)
-class OfficerRow:
-    user_id: int
-    country: str | None
-    locale: str | None
-    registered: str
-    last_active_week: str | None
-    lessons_done: int
-    answers_in_period: int
-    answers: int  # all time
-    correct: int  # all time
-    recall: float | None  # mean predicted recall over the officer's reviewed questions
-    cards: int
-
-
-@dataclass(frozen=True)
 class QuestionRow:
     item_id: str
     answered: int
@@ -187,37 +172,39 @@ class MediaRepo:
 
     # --- exports ----------------------------------------------------------------------------
     async def officer_rows(self, scope: ScopeArgs, since: str | None, recall_expr: str,
-                           at: str) -> list[OfficerRow]:
-        """One row per officer in scope: answers in the period; answers, accuracy, lessons
-        and recall over all time."""
+                           at: str, lessons_total: int) -> list[tuple[int, str]]:
+        """(user id, the rest of the officer's CSV line) for every officer in scope.
+
+        The line after the officer's name: country, language, registered_on,
+        last_active_week, lessons_finished, lessons_total, answers_in_period, answers_total,
+        correct_total, accuracy, questions_reviewed, predicted_recall_7d (answers and
+        accuracy over all time, lessons and recall as now). SQLite writes it (every field is
+        a code, an ISO date or a number: nothing to quote), which halves the time of an
+        export of 100,000 officers. Driven from the officers in scope; every other table is
+        searched by officer, once each."""
         where, args = scope.condition()
-        args |= {"at": at} | ({"since": since} if since else {})
-        # driven from the officers in scope; every other table is searched by officer, each
-        # once (two figures from one table packed in one value); all time needs no count of
-        # the period's answers: it is the total
+        args |= {"at": at, "lessons_total": lessons_total} | ({"since": since} if since else {})
         period = ("(SELECT COUNT(*) FROM review_log rl WHERE rl.user_id = u.user_id "
                   "AND rl.reviewed_at >= :since)") if since else "NULL"
         sql = (
-            "SELECT u.user_id, u.country, u.locale, u.created_at, "
-            "(SELECT MAX(week) FROM activity_weeks aw WHERE aw.user_id = u.user_id), "
-            "(SELECT COUNT(*) FROM lesson_progress lp WHERE lp.user_id = u.user_id "
-            f" AND lp.completed_at IS NOT NULL), {period}, "
-            "(SELECT printf('%d %d', SUM(answered), SUM(answered - wrong)) FROM answer_totals t "
-            " WHERE t.user_id = u.user_id), "
-            f"(SELECT printf('%d %.6f', COUNT(*), TOTAL({recall_expr})) FROM quiz_cards qc "
-            " WHERE qc.user_id = u.user_id AND qc.last_review IS NOT NULL) "
+            "SELECT u.user_id, printf('%s,%s,%s,%s,%d,%d', COALESCE(u.country, ''), "
+            "COALESCE(u.locale, ''), substr(u.created_at, 1, 10), "
+            "COALESCE((SELECT MAX(week) FROM activity_weeks aw WHERE aw.user_id = u.user_id), "
+            "''), (SELECT COUNT(*) FROM lesson_progress lp WHERE lp.user_id = u.user_id "
+            f"AND lp.completed_at IS NOT NULL), :lessons_total), {period}, "
+            "(SELECT printf('%d,%d,%s', SUM(answered), SUM(answered - wrong), CASE WHEN "
+            "SUM(answered) > 0 THEN printf('%.4f', 1.0 * SUM(answered - wrong) / SUM(answered)) "
+            "ELSE '' END) FROM answer_totals t WHERE t.user_id = u.user_id), "
+            "(SELECT printf('%d,%s', COUNT(*), CASE WHEN COUNT(*) > 0 THEN printf('%.4f', "
+            f"TOTAL({recall_expr}) / COUNT(*)) ELSE '' END) FROM quiz_cards qc "
+            "WHERE qc.user_id = u.user_id AND qc.last_review IS NOT NULL) "
             f"FROM users u WHERE {where} ORDER BY u.user_id")
 
-        def rows(conn: sqlite3.Connection) -> list[OfficerRow]:
+        def rows(conn: sqlite3.Connection) -> list[tuple[int, str]]:
             out = []
-            for (user_id, country, locale, created, week, lessons, in_period, totals,
-                 recall) in conn.execute(sql, args):
-                answers, correct = (int(v) for v in totals.split()) if totals else (0, 0)
-                count, total = recall.split()
-                cards = int(count)
-                out.append(OfficerRow(user_id, country, locale, created, week, lessons,
-                                      answers if in_period is None else in_period, answers,
-                                      correct, float(total) / cards if cards else None, cards))
+            for user_id, head, in_period, totals, cards in conn.execute(sql, args):
+                period_answers = totals.partition(",")[0] if in_period is None else in_period
+                out.append((user_id, f"{head},{period_answers},{totals},{cards}"))
             return out
         return await self.read(rows)
 
