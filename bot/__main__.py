@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import TOKEN_VARIABLE, ConfigError, load_settings
 from bot.logs import setup_logging
@@ -28,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--sample", action="store_true",
                       help="add simulated officers in cohorts, with lessons and answers, so "
                            "that an admin's /report shows real figures")
+    demo.add_argument("--files", type=Path, default=Path("data/demo-files"),
+                      help="where photos and documents the bot sends (charts, CSV) are saved")
     content = sub.add_parser("content", help="course content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate content/ and report translation "
@@ -70,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with fresh_database(settings, args.fresh) as demo_settings:
                 return asyncio.run(run_demo(demo_settings, user_id=args.user_id,
-                                            language_code=args.lang, sample=args.sample))
+                                            language_code=args.lang, sample=args.sample,
+                                            files_dir=args.files))
         except StorageError as exc:
             print(str(exc), file=sys.stderr)
             return 2

@@ -31,6 +31,7 @@ from bot.handlers import (
     flood,
     housekeeping,
     lessons,
+    media,
     menu,
     middleware,
     onboarding,
@@ -45,10 +46,12 @@ from bot.handlers import (
 from bot.i18n import SOURCE_LOCALE, Catalogs
 from bot.services.accounts import AccountService
 from bot.services.broadcasts import BroadcastService
+from bot.services.charts import ChartService, Worker
 from bot.services.classroom import ClassroomService
 from bot.services.cohorts import CohortService
 from bot.services.content import ContentService
 from bot.services.emergency import EmergencyService
+from bot.services.exports import ExportService
 from bot.services.lessons import LessonService
 from bot.services.outbox import OutboxService
 from bot.services.quiz import QuizService, make_scheduler
@@ -126,7 +129,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         clock=clock, roles=RoleService(store, settings, clock),
         cohorts=CohortService(store, clock), outbox=outbox_service,
         broadcasts=BroadcastService(store, content, quiz_service, outbox_service, clock),
-        sender=sender)
+        sender=sender, charts=ChartService(store, content, clock, quiz_service.scheduler,
+                                           media_worker := Worker()),
+        exports=ExportService(store, content, clock, quiz_service.scheduler, media_worker))
     services.reports = ReportService(store, content, quiz_service, services.broadcasts, clock)
     services.classroom = ClassroomService(store, content, quiz_service, services.cohorts,
                                           outbox_service, clock)
@@ -151,6 +156,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     reports.register(app)
     classroom.register(app, jobs=outbox)
     staff.register(app)
+    media.register(app, snapshots=prune_job)
     about.register(app)
     housekeeping.register(app, enabled=prune_job)
     menu.register(app, main_menu)
@@ -181,6 +187,7 @@ async def _post_stop(app: Application) -> None:
 async def _post_shutdown(app: Application) -> None:
     services: Services = app.bot_data["services"]
     await services.search.stop()
+    services.charts.worker.close()
     await services.store.close()
 
 

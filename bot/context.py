@@ -14,10 +14,12 @@ if TYPE_CHECKING:
     from bot.delivery.sender import OutboxSender
     from bot.services.accounts import AccountService
     from bot.services.broadcasts import BroadcastService
+    from bot.services.charts import ChartService
     from bot.services.classroom import ClassroomService
     from bot.services.cohorts import CohortService
     from bot.services.content import ContentService
     from bot.services.emergency import EmergencyService
+    from bot.services.exports import ExportService
     from bot.services.lessons import LessonService
     from bot.services.outbox import OutboxService
     from bot.services.quiz import QuizService
@@ -52,6 +54,9 @@ class Services:
     outbox: OutboxService
     broadcasts: BroadcastService
     sender: OutboxSender
+    # reports' charts and CSV exports (issue 12)
+    charts: ChartService
+    exports: ExportService
     # reports (issue 12): set by build_application once the broadcasts are built
     reports: ReportService = None  # type: ignore[assignment]
     # classroom (issue 14): class groups, class quizzes, debriefs

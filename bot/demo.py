@@ -17,6 +17,9 @@ the following lines (and button presses) happen in that group, ``/private`` goes
 private chat; ``/answer`` makes the class answer the latest quiz poll (every other person the
 demo acted as, and three members who do not use the bot) and lets the poll close at once (the
 demo's clock jumps over its open period).
+
+A photo or a document the bot sends (a report's chart, a CSV export) is saved in the folder
+``--files`` names (``data/demo-files`` by default), and its path printed under the message.
 """
 
 from __future__ import annotations
@@ -58,8 +61,9 @@ def plain(text: str) -> str:
 class Transcript:
     """Prints what the bot does, and remembers the latest message that has buttons."""
 
-    def __init__(self, out: TextIO):
+    def __init__(self, out: TextIO, files_dir: Path | None = None):
         self.out = out
+        self.files_dir = files_dir
         self.buttons: list[dict] = []
         self.buttons_message_id: int | None = None
         self.current: int | None = None  # the chat of the user the demo acts as
@@ -99,6 +103,8 @@ class Transcript:
             self.invite = match.group(1)
         protected = " (protected)" if call.params.get("protect_content") else ""
         self._print(f"{label}{protected}: {plain(call.text)}")
+        for path in self._save(call):
+            self._print(f"(file saved: {path})")
         flat = [b for row in call.buttons for b in row]
         if flat:
             lines = []
@@ -132,6 +138,19 @@ class Transcript:
             lines.append(f"  explanation: {call.params['explanation']}")
         self._print("\n".join(lines) + "\n")
 
+    def _save(self, call: Call) -> list[Path]:
+        """The files a sendPhoto/sendDocument uploaded, written to ``files_dir``."""
+        if not call.files or self.files_dir is None:
+            return []
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        result = call.result if isinstance(call.result, dict) else {}
+        saved = []
+        for filename, data in call.files.values():
+            path = self.files_dir / f"{result.get('message_id', 0)}-{Path(filename).name}"
+            path.write_bytes(data)
+            saved.append(path)
+        return saved
+
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
@@ -150,9 +169,9 @@ def fresh_database(settings: Settings, fresh: bool) -> Iterator[Settings]:
 
 async def run_demo(settings: Settings, *, user_id: int, language_code: str | None,
                    stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
-                   sample: bool = False) -> int:
+                   sample: bool = False, files_dir: Path | None = None) -> int:
     fake = FakeBotAPI()
-    transcript = Transcript(stdout)
+    transcript = Transcript(stdout, files_dir)
     skipped = [timedelta(0)]  # how far /answer moved the demo's clock ahead
 
     def clock() -> datetime:

@@ -84,6 +84,18 @@ def pseudonym(user_id: int) -> str:
     return "u" + digest.hexdigest()[:12]
 
 
+def pseudonyms(user_ids: Iterable[int]) -> list[str]:
+    """``pseudonym`` of many ids at once (an export of 100,000 officers): the keyed hash's
+    state after the key is computed once and copied for each id."""
+    keyed = hmac.new(_pseudonym_key, digestmod=hashlib.sha256)
+    out = []
+    for user_id in user_ids:
+        digest = keyed.copy()
+        digest.update(f"user:{int(user_id)}".encode())
+        out.append("u" + digest.hexdigest()[:12])
+    return out
+
+
 def private_traceback(error: BaseException) -> str:
     """A traceback whose exception messages are left out: a message can quote the input that
     caused it (``invalid literal for int(): 'what the officer typed'``). The frames, the

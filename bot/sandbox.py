@@ -44,6 +44,8 @@ class Call:
     #: what the fake answered: a result object, or an error description
     result: Any = None
     error: str | None = None
+    #: uploaded files (sendPhoto, sendDocument): part name -> (file name, bytes)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -109,7 +111,7 @@ class FakeBotAPI(BaseRequest):
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        call = Call(api_method, params)
+        call = Call(api_method, params, files=_uploads(request_data))
         if self.hook is not None:
             await self.hook(call)
         failure = self._take_failure(call) or _unparsable(call)
@@ -290,6 +292,16 @@ def _unparsable(call: Call) -> _Failure | None:
         return None
     return _Failure("400", None, None, 0, 1,
                     f"Bad Request: can't parse entities: {problems[0]}")
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    if request_data is None or not request_data.contains_files:
+        return {}
+    out = {}
+    for name, part in request_data.multipart_data.items():
+        filename, content = part[0], part[1]
+        out[name] = (filename, content if isinstance(content, bytes) else content.read())
+    return out
 
 
 def _as_int(value: Any) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -84,3 +85,15 @@ def test_unusable_database_path_is_a_clear_startup_error(tmp_path):
     assert result.returncode == 2
     assert "Cannot open the database" in result.stderr and "DATABASE_PATH" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_saves_a_chart_and_a_csv_and_names_the_files(tmp_path, monkeypatch):
+    """Issue 12's done-when: as admin, a chart saved to a file the demo names, and a CSV."""
+    monkeypatch.setenv("ADMIN_IDS", "1001")
+    result = _demo(tmp_path, ["/start", "1", "1", "1", "/charts", "2", "/export", "1"],
+                   "--lang", "en", "--user-id", "1001", "--files", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    saved = re.findall(r"^\(file saved: (.+)\)$", result.stdout, flags=re.M)
+    assert [p.rsplit(".", 1)[-1] for p in saved] == ["png", "csv"]
+    png, csv_file = (open(p, "rb").read() for p in saved)
+    assert png.startswith(b"\x89PNG") and csv_file.startswith("\ufeffofficer,".encode())

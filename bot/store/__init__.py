@@ -7,6 +7,7 @@ from bot.store.cohorts import CohortRepo
 from bot.store.db import Database, StorageError
 from bot.store.emergency import EmergencyRepo
 from bot.store.housekeeping import HousekeepingRepo
+from bot.store.media import MediaRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.progress import ProgressRepo
 from bot.store.quiz import QuizRepo
@@ -39,9 +40,11 @@ class Store:
         self.audience = AudienceRepo(db)
         self.outbox = OutboxRepo(db)
         self.classroom = ClassroomRepo(db)
+        self.media = MediaRepo(db)  # charts and exports, read on a connection of their own
 
     async def open(self) -> None:
         await self.db.open()
 
     async def close(self) -> None:
+        await self.media.close()
         await self.db.close()

@@ -296,6 +296,77 @@ MIGRATIONS: list[tuple[int, str]] = [
         WHERE day = substr(OLD.reviewed_at, 1, 10) AND item_id = OLD.item_id;
     END;
     """),
+    (8, """
+    -- charts and exports (issue 12): who was active in which week (Monday, UTC), kept by
+    -- triggers on the two activity tables so a weekly chart never scans millions of answers
+    CREATE TABLE activity_weeks (
+        week     TEXT NOT NULL,
+        user_id  INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        PRIMARY KEY (week, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX activity_weeks_user ON activity_weeks (user_id);
+    INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        SELECT DISTINCT date(reviewed_at, 'weekday 0', '-6 days'), user_id FROM review_log;
+    INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        SELECT DISTINCT date(viewed_at, 'weekday 0', '-6 days'), user_id FROM card_views;
+    CREATE TRIGGER activity_weeks_review AFTER INSERT ON review_log BEGIN
+        INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        VALUES (date(NEW.reviewed_at, 'weekday 0', '-6 days'), NEW.user_id);
+    END;
+    CREATE TRIGGER activity_weeks_view AFTER INSERT ON card_views BEGIN
+        INSERT OR IGNORE INTO activity_weeks (week, user_id)
+        VALUES (date(NEW.viewed_at, 'weekday 0', '-6 days'), NEW.user_id);
+    END;
+    -- predicted recall per module, summed per (cohort, country, language) once a week;
+    -- cohort_id 0 counts every officer once. Aggregates only: no officer's id
+    CREATE TABLE recall_snapshots (
+        taken_on   TEXT NOT NULL,
+        cohort_id  INTEGER NOT NULL,
+        country    TEXT NOT NULL,
+        locale     TEXT NOT NULL,
+        module_id  TEXT NOT NULL,
+        recall_sum REAL NOT NULL,
+        cards      INTEGER NOT NULL,
+        PRIMARY KEY (taken_on, cohort_id, country, locale, module_id)
+    );
+    CREATE INDEX recall_snapshots_cohort ON recall_snapshots (cohort_id, taken_on);
+    -- answers and wrong answers per officer and question, all time, kept by a trigger: an
+    -- all-time export reads 1 row per card instead of every answer
+    CREATE TABLE answer_totals (
+        user_id   INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        item_id   TEXT NOT NULL,
+        answered  INTEGER NOT NULL,
+        wrong     INTEGER NOT NULL,
+        PRIMARY KEY (user_id, item_id)
+    ) WITHOUT ROWID;
+    INSERT INTO answer_totals (user_id, item_id, answered, wrong)
+        SELECT user_id, item_id, COUNT(*), SUM(1 - correct) FROM review_log
+        GROUP BY user_id, item_id;
+    CREATE TRIGGER answer_totals_review AFTER INSERT ON review_log BEGIN
+        INSERT INTO answer_totals (user_id, item_id, answered, wrong)
+        VALUES (NEW.user_id, NEW.item_id, 1, 1 - NEW.correct)
+        ON CONFLICT (user_id, item_id) DO UPDATE SET answered = answered + 1,
+            wrong = wrong + excluded.wrong;
+    END;
+    -- a period's answers per question without reading the answers' rows; the wrong options
+    -- chosen (wrong answers only); predicted recall without parsing every card's JSON
+    CREATE INDEX review_log_items ON review_log (item_id, reviewed_at, user_id, correct);
+    CREATE INDEX quiz_presentations_wrong
+        ON quiz_presentations (item_id, answered_at, user_id, selected, option_order)
+        WHERE correct = 0;
+    CREATE INDEX quiz_cards_stability
+        ON quiz_cards (user_id, last_review, json_extract(card_json, '$.stability'));
+    -- every export (kind officers_ids: with Telegram ids): who asked, when, for what
+    CREATE TABLE export_audit (
+        id        INTEGER PRIMARY KEY,
+        actor_id  INTEGER NOT NULL,
+        kind      TEXT NOT NULL,
+        filter    TEXT NOT NULL,
+        rows      INTEGER NOT NULL,
+        at        TEXT NOT NULL
+    );
+    CREATE INDEX export_audit_actor ON export_audit (actor_id, id);
+    """),
     (9, """
     -- issue 14: a cohort's class group, class quizzes (native quiz polls) and their answers
     CREATE TABLE class_groups (
