@@ -62,6 +62,11 @@ async def test_admin_gets_each_chart_as_a_png_photo(app, fake, content):
         photo = next(c for c in admin.calls if c.method == "sendPhoto")
         assert label in photo.text
         assert admin.answered_callback() is not None
+        # under the picture: back to the charts menu, or home
+        assert photo.callback_data() == [cb.REPORT_CHART.pack(kind="menu", f=ALL.pack()),
+                                         cb.MENU.pack(item="home")]
+        await admin.press("◀ Back")
+        assert "Charts" in admin.last.text and "Last 30 days" in admin.last.text
 
 
 async def test_chart_figures_match_a_hand_count(app, fake, content, clock):

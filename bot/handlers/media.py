@@ -24,6 +24,7 @@ from bot.services import exports as export_kinds
 from bot.services.report_scope import ReportFilter, Scope, scope_for
 from bot.ui import callbacks as cb
 from bot.ui import report_media as view
+from bot.ui.direction import markup_for
 
 log = logging.getLogger(__name__)
 SNAPSHOT_EVERY_S = 24 * 3600
@@ -102,7 +103,9 @@ async def chart_button(update: Update, context: BotContext) -> None:
     png = await service.render(chart)
     await context.bot.send_photo(chat_id, png, filename=f"{kind}.png",
                                  caption=t.layout(view.chart_caption(t, kind, scope.filter,
-                                                                     name)))
+                                                                     name)),
+                                 reply_markup=markup_for(t, view.file_keyboard(
+                                     t, scope.filter, chart=True)))
 
 
 async def csv_button(update: Update, context: BotContext) -> None:
@@ -136,7 +139,8 @@ async def csv_button(update: Update, context: BotContext) -> None:
         export = await service.officers(scope, actor, with_ids=kind == "ids_ok")
     await context.bot.send_document(
         chat_id, export.data, filename=export.filename,
-        caption=t.layout(view.export_caption(t, kind, export.rows)))
+        caption=t.layout(view.export_caption(t, kind, export.rows)),
+        reply_markup=markup_for(t, view.file_keyboard(t, scope.filter, chart=False)))
     if kind == "ids_ok":  # the confirmation becomes the menu again: one press, one file
         await show(update, context, *view.exports_menu(
             t, scope.filter, await _cohort_name(update, context, scope), admin=admin))

@@ -34,6 +34,14 @@ def _footer(t: Translator, f: ReportFilter) -> list[list[Button]]:
              Button("🏠 " + t.label("Main menu"), callback_data=cb.MENU.pack(item="home"))]]
 
 
+def file_keyboard(t: Translator, f: ReportFilter, *, chart: bool) -> Markup:
+    """Under a chart or a CSV file: back to the menu it came from, or home."""
+    route = cb.REPORT_CHART if chart else cb.REPORT_CSV
+    return Markup([[Button(t.label("◀ Back"), callback_data=route.pack(kind="menu", f=f.pack())),
+                    Button("🏠 " + t.label("Main menu"),
+                           callback_data=cb.MENU.pack(item="home"))]])
+
+
 def charts_menu(t: Translator, f: ReportFilter, cohort_name: str | None
                 ) -> tuple[str, Markup]:
     text = t._("<b>Charts</b> for these officers:\n{filter}\n\nEach chart arrives as a "
