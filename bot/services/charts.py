@@ -49,7 +49,9 @@ def monday(day: date) -> date:
 
 
 def stability_sql(alias: str = "qc") -> str:
-    return f"json_extract({alias}.card_json, '$.stability')"
+    """A card's FSRS stability: the column the quiz store writes with every review
+    (migration 7), not its JSON, which would be parsed once per card."""
+    return f"{alias}.stability"
 
 
 class Worker:

@@ -271,7 +271,6 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX quiz_cards_item ON quiz_cards (item_id, last_review, stability, reviews, correct);
     DROP INDEX review_log_user;
     CREATE INDEX review_log_user ON review_log (user_id, reviewed_at, item_id, correct);
-    CREATE INDEX review_log_item ON review_log (item_id, reviewed_at, correct);
     -- answers per UTC day and question, kept by triggers whatever writes the answer log (an
     -- answer, a class quiz, /forget's cascade): an admin's report over everyone reads a
     -- period's answers from here instead of a million rows of the log
@@ -349,13 +348,11 @@ MIGRATIONS: list[tuple[int, str]] = [
             wrong = wrong + excluded.wrong;
     END;
     -- a period's answers per question without reading the answers' rows; the wrong options
-    -- chosen (wrong answers only); predicted recall without parsing every card's JSON
+    -- chosen (wrong answers only). (Predicted recall reads migration 7's stability column.)
     CREATE INDEX review_log_items ON review_log (item_id, reviewed_at, user_id, correct);
     CREATE INDEX quiz_presentations_wrong
         ON quiz_presentations (item_id, answered_at, user_id, selected, option_order)
         WHERE correct = 0;
-    CREATE INDEX quiz_cards_stability
-        ON quiz_cards (user_id, last_review, json_extract(card_json, '$.stability'));
     -- every export (kind officers_ids: with Telegram ids): who asked, when, for what
     CREATE TABLE export_audit (
         id        INTEGER PRIMARY KEY,
