@@ -141,7 +141,7 @@ async def test_trainer_cannot_reach_another_trainers_cohort_by_forged_button(app
                  cb.REPORT_CSV.pack(kind="officers", f=forged),
                  cb.REPORT_CSV.pack(kind="menu", f=forged)):
         await mine.press_data(data)
-        assert "not yours to see" in mine.answered_callback().params["text"]
+        assert "your own cohorts only" in mine.answered_callback().params["text"]
         assert not [c for c in mine.calls if c.method in ("sendPhoto", "sendDocument")]
     # the default filter gives a trainer his or her own cohorts' officers only
     await mine.press_data(cb.REPORT_CSV.pack(kind="officers", f=ALL.pack()))

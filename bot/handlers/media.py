@@ -17,11 +17,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import BotContext
 from bot.handlers.common import answer_button, show
+from bot.handlers.report_access import cohort_name, report_scope
 from bot.handlers.staff import refuse
 from bot.handlers.stale import stale_button
 from bot.services import charts as chart_kinds
 from bot.services import exports as export_kinds
-from bot.services.report_scope import ReportFilter, Scope, scope_for
+from bot.services.report_scope import ReportFilter, Scope
 from bot.ui import callbacks as cb
 from bot.ui import report_media as view
 from bot.ui.direction import markup_for
@@ -31,43 +32,22 @@ SNAPSHOT_EVERY_S = 24 * 3600
 FIRST_SNAPSHOT_S = 120
 
 
-async def _scope(update: Update, context: BotContext, wanted: ReportFilter) -> Scope | None:
-    """The scope this viewer may see, or None after a localized refusal."""
-    user_id = update.effective_user.id
-    scope = await scope_for(context.accounts, context.services.cohorts, context.user,
-                            user_id, wanted)
-    if scope is None:
-        t = context.t
-        await refuse(update, context, t.label("This report is not yours to see.")
-                     if context.accounts.is_trainer(context.user, user_id)
-                     else t.label("Reports are for trainers and admins only."))
-    return scope
-
-
-async def _cohort_name(update: Update, context: BotContext, scope: Scope) -> str | None:
-    if scope.filter.cohort_id is None:
-        return None
-    cohort = await context.services.cohorts.get(scope.filter.cohort_id,
-                                                update.effective_user.id, admin=True)
-    return cohort.name if cohort else None
-
-
 def _is_admin(update: Update, context: BotContext) -> bool:
     return context.accounts.is_admin(context.user, update.effective_user.id)
 
 
 async def charts_command(update: Update, context: BotContext) -> None:
-    scope = await _scope(update, context, ReportFilter())
+    scope = await report_scope(update, context, ReportFilter())
     if scope is not None:
         await show(update, context, *view.charts_menu(
-            context.t, scope.filter, await _cohort_name(update, context, scope)), edit=False)
+            context.t, scope.filter, await cohort_name(update, context, scope)), edit=False)
 
 
 async def export_command(update: Update, context: BotContext) -> None:
-    scope = await _scope(update, context, ReportFilter())
+    scope = await report_scope(update, context, ReportFilter())
     if scope is not None:
         await show(update, context, *view.exports_menu(
-            context.t, scope.filter, await _cohort_name(update, context, scope),
+            context.t, scope.filter, await cohort_name(update, context, scope),
             admin=_is_admin(update, context)), edit=False)
 
 
@@ -80,7 +60,7 @@ async def _checked(update: Update, context: BotContext, route: cb.Route,
     if values is None or wanted is None or values["kind"] not in kinds:
         await stale_button(update, context)
         return None
-    scope = await _scope(update, context, wanted)
+    scope = await report_scope(update, context, wanted)
     return (values["kind"], scope) if scope is not None else None
 
 
@@ -90,7 +70,7 @@ async def chart_button(update: Update, context: BotContext) -> None:
         return
     kind, scope = checked
     t = context.t
-    name = await _cohort_name(update, context, scope)
+    name = await cohort_name(update, context, scope)
     if kind == "menu":
         await answer_button(update)
         await show(update, context, *view.charts_menu(t, scope.filter, name))
@@ -122,7 +102,7 @@ async def csv_button(update: Update, context: BotContext) -> None:
     if kind == "menu":
         await answer_button(update)
         await show(update, context, *view.exports_menu(
-            t, scope.filter, await _cohort_name(update, context, scope), admin=admin))
+            t, scope.filter, await cohort_name(update, context, scope), admin=admin))
         return
     if kind in ("ids", "officers_ids"):  # the explicit confirmation before ids leave the bot
         await answer_button(update)
@@ -143,7 +123,7 @@ async def csv_button(update: Update, context: BotContext) -> None:
         reply_markup=markup_for(t, view.file_keyboard(t, scope.filter, chart=False)))
     if kind == "ids_ok":  # the confirmation becomes the menu again: one press, one file
         await show(update, context, *view.exports_menu(
-            t, scope.filter, await _cohort_name(update, context, scope), admin=admin))
+            t, scope.filter, await cohort_name(update, context, scope), admin=admin))
 
 
 def _module_titles(context: BotContext) -> dict[str, str]:

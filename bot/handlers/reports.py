@@ -13,9 +13,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.context import BotContext
 from bot.handlers.broadcast import preview_screen
 from bot.handlers.common import answer_button, show
+from bot.handlers.report_access import cohort_name, report_scope
 from bot.handlers.staff import clear_input, is_admin, refuse, trainer_only
 from bot.handlers.stale import stale_button
-from bot.services.report_scope import ReportFilter, Scope, scope_for
+from bot.services.report_scope import ReportFilter, Scope
 from bot.ui import callbacks as cb
 from bot.ui import reports as ui
 from bot.ui import templates
@@ -24,40 +25,19 @@ from bot.ui.trainers import homed
 PAGE = 10  # cohorts per page of the cohort picker
 
 
-async def _scope(update: Update, context: BotContext, wanted: ReportFilter) -> Scope | None:
-    """The scope the viewer may see, or None after saying no."""
-    user_id = update.effective_user.id
-    scope = await scope_for(context.accounts, context.services.cohorts, context.user, user_id,
-                            wanted)
-    if scope is None:
-        t = context.t
-        await refuse(update, context, t.label("You can see reports of your own cohorts only.")
-                     if context.accounts.is_trainer(context.user, user_id)
-                     else t.label("Reports are for trainers and admins."))
-    return scope
-
-
-async def _cohort_name(context: BotContext, scope: Scope) -> str | None:
-    cohort_id = scope.filter.cohort_id
-    if cohort_id is None:
-        return None
-    cohort = await context.store.cohorts.get(cohort_id)
-    return cohort.name if cohort else None
-
-
 def _title(context: BotContext):
     served, locale = context.services.content.served, context.t.locale
     return lambda text: served.text(locale, text)[0]
 
 
 async def report_screen(update: Update, context: BotContext, wanted: ReportFilter) -> None:
-    scope = await _scope(update, context, wanted)
+    scope = await report_scope(update, context, wanted)
     if scope is None:
         return
     await answer_button(update)
     report = await context.services.reports.report(scope)
     course, title = context.services.content.course, _title(context)
-    cohort = await _cohort_name(context, scope)
+    cohort = await cohort_name(update, context, scope)
     weakest = report.weakest
     weakest_title = None
     if weakest is not None and course.module(weakest.module_id) is not None:
@@ -89,7 +69,7 @@ async def report_set_button(update: Update, context: BotContext) -> None:
     if wanted is None:
         await stale_button(update, context)
         return
-    scope = await _scope(update, context, wanted)
+    scope = await report_scope(update, context, wanted)
     if scope is None:
         return
     key, t, f = values["key"], context.t, scope.filter
