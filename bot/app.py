@@ -153,7 +153,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     roles.register(app)
     cohorts.register(app, main_menu)
     broadcast.register(app, jobs=outbox)
-    reports.register(app)
+    reports.register(app, refresh=prune_job)
     classroom.register(app, jobs=outbox)
     staff.register(app)
     media.register(app, snapshots=prune_job)

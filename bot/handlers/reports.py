@@ -157,8 +157,19 @@ async def reach_command(update: Update, context: BotContext) -> None:
                homed(context.t, []), edit=False)
 
 
-def register(app: Application) -> None:
+#: how often the admins' reports over everyone are computed again in the background
+REFRESH_EVERY_S = 5 * 60
+
+
+async def _refresh_everyone(context: BotContext) -> None:
+    await context.services.reports.refresh_everyone()
+
+
+def register(app: Application, *, refresh: bool = True) -> None:
     private = filters.ChatType.PRIVATE
+    if refresh and app.job_queue is not None:
+        app.job_queue.run_repeating(_refresh_everyone, interval=REFRESH_EVERY_S,
+                                    first=REFRESH_EVERY_S, name="everyone_report")
     app.add_handler(CommandHandler("report", report_command, filters=private))
     app.add_handler(CommandHandler("reach", reach_command, filters=private))
     app.add_handler(CallbackQueryHandler(report_button, pattern=cb.REPORT.pattern))

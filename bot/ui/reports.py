@@ -51,7 +51,8 @@ def report_text(t: Translator, r: Report, course: Course, title: Title,
     lines = [t._("📊 <b>Progress report</b>"),
              t._("Cohort: {cohort} · Country: {country} · Language: {language} · Period: "
                  "{period}", **labels),
-             t._("As of {date}.", date=t.date(r.now.date()))]
+             t._("As of {date} at {time} UTC.", date=t.date(r.now.date()),
+                 time=t.clock(r.now.time()))]
     if not r.registered:
         lines += ["", t._("No officer matches this filter yet. Choose another filter, or "
                           "invite officers to a cohort with /cohorts.")]
