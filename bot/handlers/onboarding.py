@@ -13,6 +13,7 @@ from bot.i18n import N_, Html
 from bot.store import User
 from bot.ui import callbacks as cb
 from bot.ui import keyboards
+from bot.ui.staff_help import staff_help
 
 PRIVATE = filters.ChatType.PRIVATE
 #: ``bot_data`` key of ``async def hook(update, context, user) -> bool``: acts on an invite
@@ -200,6 +201,9 @@ async def help_command(update: Update, context: BotContext) -> None:
         "<b>Toolkit Companion</b> helps you keep what you learned on the course: short "
         "lessons, refresher quizzes that come back at the right time, and quick guidance for "
         "duty.\n\nUse the buttons below, or these commands:\n{commands}", commands=Html(lines))
+    user_id = update.effective_user.id
+    if context.accounts.is_trainer(context.user, user_id):  # checked on the server
+        text += "\n\n" + staff_help(t, admin=context.accounts.is_admin(context.user, user_id))
     await show(update, context, text, keyboards.main_menu(t), edit=False)
 
 
