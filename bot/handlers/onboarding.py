@@ -13,6 +13,7 @@ from bot.i18n import N_, Html
 from bot.store import User
 from bot.ui import callbacks as cb
 from bot.ui import keyboards
+from bot.ui.staff_help import staff_help
 
 PRIVATE = filters.ChatType.PRIVATE
 #: ``bot_data`` key of ``async def hook(update, context, user) -> bool``: acts on an invite
@@ -77,24 +78,47 @@ async def show_language(update: Update, context: BotContext, *, edit: bool,
 
 
 def privacy_text(context: BotContext) -> str:
-    return context.t._(
-        "<b>Your privacy</b>\n"
-        "The bot stores your Telegram user id, your language and country, your lesson progress, "
-        "your quiz answers, your reminder settings and the cohorts you joined, so that you can "
-        "continue where you left off. It keeps a record of the reminders and messages it sent "
-        "you for 30 days. It does not store your name or your phone number, and of what you "
-        "type it keeps only what a trainer writes for a cohort: its name and broadcasts.\n\n"
-        "If you open a trainer's invite link, you join that trainer's cohort. The trainer then "
-        "sees your name as Telegram shows it (the bot asks Telegram each time and does not "
-        "keep it), when you joined, how many lessons you have finished and when you last "
-        "studied, and can send messages to the cohort. Administrators can see every cohort. "
-        "Send /cohort to see your cohorts or to leave one.\n\n"
-        "Send /forget at any time to delete everything the bot stores about you, your cohort "
-        "memberships included (and for a trainer, his or her cohorts and broadcasts). Two "
-        "audit logs keep user ids after /forget: the log of emergency-number corrections keeps "
-        "the id of the administrator who made each one, because who changed a safety-critical "
-        "number must remain known; and the log of trainer roles keeps who made whom a trainer "
-        "or took the role back, because access to officers' progress must stay accountable.")
+    """The privacy notice: one message per paragraph, so that a change re-translates only the
+    paragraph it touches."""
+    _ = context.t._
+    return "\n\n".join((
+        _("<b>Your privacy</b>\n"
+          "The bot stores your Telegram user id, your language and country, your lesson "
+          "progress, your quiz answers, your reminder settings and the cohorts you joined, so "
+          "that you can continue where you left off. It keeps a record of the reminders and "
+          "messages it sent you for 30 days. It does not store your name or your phone number, "
+          "and of what you type it keeps only what a trainer writes for a cohort: its name and "
+          "broadcasts."),
+        _("If you open a trainer's invite link, you join that trainer's cohort. The trainer "
+          "then sees your name as Telegram shows it (the bot asks Telegram each time and does "
+          "not keep it), when you joined, how many lessons you have finished and when you last "
+          "studied, and can send messages to the cohort. Administrators can see every cohort. "
+          "Send /cohort to see your cohorts or to leave one."),
+        _("Trainers get reports, charts and CSV files about the officers of their own cohorts; "
+          "administrators about all officers. Reports and charts show only totals and "
+          "averages. A CSV file of progress has one line per officer (country, language, date "
+          "registered, activity, lessons, answers, predicted recall) and names each officer by "
+          "a pseudonym, not by name or Telegram id. Only an administrator, after confirming, "
+          "can export a file with Telegram ids."),
+        _("If your trainer links your class's Telegram group to a cohort, the bot posts quiz "
+          "polls there. They are not anonymous: the group sees who chose what. The bot stores "
+          "your answers; if you are a member of that cohort, they also count as your quiz "
+          "reviews. After the quiz the trainer privately sees the score of each officer who "
+          "answered, by the name Telegram shows (not kept), and can send you a refresher of "
+          "the questions you missed. Group members who do not use the bot are counted under "
+          "a code made for each poll, never under their Telegram id."),
+        _("Send /forget at any time to delete everything the bot stores about you, your cohort "
+          "memberships and class quiz answers included (and for a trainer, his or her cohorts, "
+          "broadcasts, class quizzes and group links). Messages and files the bot already sent "
+          "to others, such as quiz results or an exported file, stay with them. Weekly totals "
+          "for charts, which hold no ids, are not changed."),
+        _("Three audit logs keep user ids after /forget: the emergency-number corrections and "
+          "their log keep the id of the administrator who made each one, because who changed a "
+          "safety-critical number must remain known; the log of trainer roles keeps who made "
+          "whom a trainer or took the role back, and the log of exports keeps who exported a "
+          "file, when, for which officers and how many lines, because access to officers' data "
+          "must stay accountable."),
+    ))
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -177,6 +201,9 @@ async def help_command(update: Update, context: BotContext) -> None:
         "<b>Toolkit Companion</b> helps you keep what you learned on the course: short "
         "lessons, refresher quizzes that come back at the right time, and quick guidance for "
         "duty.\n\nUse the buttons below, or these commands:\n{commands}", commands=Html(lines))
+    user_id = update.effective_user.id
+    if context.accounts.is_trainer(context.user, user_id):  # checked on the server
+        text += "\n\n" + staff_help(t, admin=context.accounts.is_admin(context.user, user_id))
     await show(update, context, text, keyboards.main_menu(t), edit=False)
 
 
