@@ -84,6 +84,12 @@ def pseudonym(user_id: int) -> str:
     return "u" + digest.hexdigest()[:12]
 
 
+def keyed_digest(text: str) -> bytes:
+    """The install's keyed hash (the pseudonyms' key) of ``text``: for ids stored in place of
+    a Telegram id, which an unkeyed hash would not hide (every id can be tried)."""
+    return hmac.new(_pseudonym_key, text.encode(), hashlib.sha256).digest()
+
+
 def pseudonyms(user_ids: Iterable[int]) -> list[str]:
     """``pseudonym`` of many ids at once (an export of 100,000 officers): the keyed hash's
     state after the key is computed once and copied for each id."""

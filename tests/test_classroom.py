@@ -250,3 +250,19 @@ async def test_linkcohort_tells_the_trainer_privately_when_it_may_not_write_ther
     await group.say(group.boss, "/linkcohort")
     assert "may not send messages in this group" in group.boss.last.text
     assert "Almaty" in group.boss.last.button_texts()
+
+
+def test_a_guest_is_stored_under_a_keyed_hash(monkeypatch):
+    """An unkeyed hash of a Telegram id can be reversed by trying every id; the stored value
+    depends on the install's key as well."""
+    import hashlib
+
+    import bot.logs as logs
+    from bot.services.classroom import guest_voter
+    unkeyed = hashlib.sha256(b"class-poll:7:5555").digest()
+    monkeypatch.setattr(logs, "_pseudonym_key", b"k" * 32)
+    first = guest_voter(7, 5555)
+    assert first < 0 and first != -(int.from_bytes(unkeyed[:7], "big") + 1)
+    assert guest_voter(7, 5555) == first and guest_voter(8, 5555) != first
+    monkeypatch.setattr(logs, "_pseudonym_key", b"q" * 32)
+    assert guest_voter(7, 5555) != first

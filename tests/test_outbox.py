@@ -163,8 +163,11 @@ async def test_pacing_keeps_one_chat_apart_and_groups_further(settings, catalogs
             await outbox.post(chat_id, "send_message", {"text": "hello"})
         assert await app.bot_data.services.sender.drain(app.bot) == 5
     private, group = times[6001], times[-100123]
-    assert min(b - a for a, b in itertools.pairwise(private)) >= 0.095
-    assert group[1] - group[0] >= 0.295
+    # measured where the fake receives the call: a send task started late on a busy machine
+    # (two test workers on two cores) can arrive closer to the next one than its slot was;
+    # unpaced, the gaps would be about 0
+    assert min(b - a for a, b in itertools.pairwise(private)) >= 0.06
+    assert group[1] - group[0] >= 0.2
     assert SendLimits().interval(-1) == 3.0 and SendLimits().interval(1) == 1.0
 
 

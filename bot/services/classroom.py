@@ -14,7 +14,6 @@ and the debrief.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +24,7 @@ from telegram import InputPollOption
 from bot.course.model import Module, QuizItem
 from bot.course.polls import PollText, poll_text
 from bot.delivery.sender import Outgoing, Skip
+from bot.logs import keyed_digest
 from bot.services.cohorts import CohortService
 from bot.services.content import ContentService
 from bot.services.outbox import OutboxService
@@ -104,9 +104,10 @@ class Debrief:
 
 
 def guest_voter(poll_ref: int, user_id: int) -> int:
-    """A member who does not use the bot, as stored: a hash of the id, per poll (negative,
-    so that it can never be an officer's id)."""
-    digest = hashlib.sha256(f"class-poll:{poll_ref}:{user_id}".encode()).digest()
+    """A member who does not use the bot, as stored: a keyed hash of the id, per poll (the
+    logs' pseudonym key, so the id cannot be found by trying every id; negative, so that it
+    can never be an officer's id)."""
+    digest = keyed_digest(f"class-poll:{poll_ref}:{user_id}")
     return -(int.from_bytes(digest[:7], "big") + 1)
 
 
