@@ -11,6 +11,7 @@ Every query selects its officers through :func:`bot.store.report_scope.scope_con
 from __future__ import annotations
 
 import asyncio
+import heapq
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 from bot.store import db as db_module
 from bot.store.db import Database
 from bot.store.report_scope import scope_condition
+from bot.store.reports import MARK  # read on Database.read, as reports are
 
 T = TypeVar("T")
 
@@ -187,7 +189,7 @@ class MediaRepo:
         period = ("(SELECT COUNT(*) FROM review_log rl WHERE rl.user_id = u.user_id "
                   "AND rl.reviewed_at >= :since)") if since else "NULL"
         sql = (
-            "SELECT u.user_id, printf('%s,%s,%s,%s,%d,%d', COALESCE(u.country, ''), "
+            f"SELECT {MARK} u.user_id, printf('%s,%s,%s,%s,%d,%d', COALESCE(u.country, ''), "
             "COALESCE(u.locale, ''), substr(u.created_at, 1, 10), "
             "COALESCE((SELECT MAX(week) FROM activity_weeks aw WHERE aw.user_id = u.user_id), "
             "''), (SELECT COUNT(*) FROM lesson_progress lp WHERE lp.user_id = u.user_id "
@@ -198,15 +200,19 @@ class MediaRepo:
             "(SELECT printf('%d,%s', COUNT(*), CASE WHEN COUNT(*) > 0 THEN printf('%.4f', "
             f"TOTAL({recall_expr}) / COUNT(*)) ELSE '' END) FROM quiz_cards qc "
             "WHERE qc.user_id = u.user_id AND qc.last_review IS NOT NULL) "
-            f"FROM users u WHERE {where} ORDER BY u.user_id")
+            f"FROM users u WHERE {where} AND u.user_id % 2 = :half ORDER BY u.user_id")
 
-        def rows(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+        def rows(conn: sqlite3.Connection, half: int) -> list[tuple[int, str]]:
             out = []
-            for user_id, head, in_period, totals, cards in conn.execute(sql, args):
+            for user_id, head, in_period, totals, cards in conn.execute(sql,
+                                                                         args | {"half": half}):
                 period_answers = totals.partition(",")[0] if in_period is None else in_period
                 out.append((user_id, f"{head},{period_answers},{totals},{cards}"))
             return out
-        return await self.read(rows)
+        # odd and even officers on two read connections at once (Database.read), merged in
+        # order: an export of 100,000 officers is about 2.6 s of SQLite work in one thread
+        halves = await asyncio.gather(self.db.read(rows, 0), self.db.read(rows, 1))
+        return list(heapq.merge(*halves))
 
     async def question_rows(self, scope: ScopeArgs, since: str | None,
                             items: list[str]) -> list[QuestionRow]:
