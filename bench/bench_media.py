@@ -169,7 +169,6 @@ async def run(path: Path, runs: int, cohorts: int) -> None:
                   f"{peak:11.1f}")
     stop.set()
     await probe
-    await store.media.close()
     worker.close()
     await db.close()
     print(f"\nslowest p99: {worst:.3f} s")

@@ -85,7 +85,7 @@ REPORT_SCANS = {"u", "users", "c", "sc", "cohorts", "m", "sm", "cm", "cohort_mem
 #: parameters: bot/store/cohorts.py, not the reports' statements, which pass either way.)
 SEED = Sizes(officers=200, answers=10_000, heavy=2, heavy_answers=1000, seed=7, batch=100,
              cohorts=0)
-#: Charts and exports (bot/store/media.py, read on their own connection and thread) cover every
+#: Charts and exports (bot/store/media.py, read on connections and threads of their own) cover every
 #: officer in their scope, so they may read the officers once (a SCAN of ``users``, alias
 #: ``u``); every other table they reach through an index, by officer or by week. Their time
 #: at 100,000 officers is measured by bench/bench_media.py.
@@ -407,7 +407,7 @@ async def test_no_statement_scans_a_growing_table(seeded, tmp_path, settings, ca
         return fn(Recorder(aconn._conn, seen, getattr(fn, "__module__", "")), *args)
 
     def recording_read(conn, fn, args):
-        return fn(Recorder(conn, seen), *args)
+        return fn(Recorder(conn, seen, getattr(fn, "__module__", "")), *args)
 
     run_db = tmp_path / "run.sqlite3"
     shutil.copy(seeded, run_db)

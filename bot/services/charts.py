@@ -27,9 +27,8 @@ from typing import Any, TypeVar
 from fsrs import Scheduler
 
 from bot.services.content import ContentService
-from bot.services.report_scope import Scope, horizon, recall_sql
+from bot.services.report_scope import Scope, horizon, recall_sql, scope_args
 from bot.store import Store
-from bot.store.media import ScopeArgs
 from bot.timeutil import Clock
 
 T = TypeVar("T")
@@ -37,11 +36,6 @@ T = TypeVar("T")
 KINDS = ("active", "completion", "recall")
 #: weeks a chart covers, per report period (days; 0 = all time)
 WEEKS = {7: 8, 30: 8, 90: 13, 0: 52}
-
-
-def scope_args(scope: Scope) -> ScopeArgs:
-    f = scope.filter
-    return ScopeArgs(scope.trainer_id, f.cohort_id, f.country, f.locale)
 
 
 def monday(day: date) -> date:

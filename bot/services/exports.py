@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from fsrs import Scheduler
 
 from bot.logs import pseudonyms
-from bot.services.charts import Worker, scope_args, stability_sql
+from bot.services.charts import Worker, stability_sql
 from bot.services.content import ContentService
-from bot.services.report_scope import Scope, horizon, recall_sql
+from bot.services.report_scope import Scope, horizon, recall_sql, scope_args
 from bot.store import Store
 from bot.store.media import QuestionRow
 from bot.timeutil import Clock

@@ -26,6 +26,8 @@ from datetime import datetime, timedelta
 
 from fsrs import Card, Scheduler
 
+from bot.store.report_scope import ScopeArgs
+
 #: recall is projected this many days past the moment the report is read
 HORIZON_DAYS = 7
 #: the periods a report offers, in days; 0 means all time
@@ -95,6 +97,12 @@ class Scope:
 
     filter: ReportFilter
     trainer_id: int | None
+
+
+def scope_args(scope: Scope) -> ScopeArgs:
+    """What the store needs of a scope."""
+    f = scope.filter
+    return ScopeArgs(scope.trainer_id, f.cohort_id, f.country, f.locale)
 
 
 async def scope_for(accounts, cohorts, user, user_id: int, wanted: ReportFilter) -> Scope | None:

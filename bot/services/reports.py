@@ -24,10 +24,17 @@ from typing import Any
 from bot.services.broadcasts import LOW_RECALL, BroadcastService, Progress
 from bot.services.content import ContentService
 from bot.services.quiz import QuizService
-from bot.services.report_scope import PERIODS, ReportFilter, Scope, horizon, recall_sql
+from bot.services.report_scope import (
+    PERIODS,
+    ReportFilter,
+    Scope,
+    horizon,
+    recall_sql,
+    scope_args,
+)
 from bot.store import Store
 from bot.store.broadcasts import Broadcast
-from bot.store.reports import ReachRow, ReportRepo, ScopeArgs
+from bot.store.reports import ReachRow, ReportRepo
 from bot.timeutil import Clock, iso
 
 TOP_WRONG = 10
@@ -93,11 +100,6 @@ def since_day(scope: Scope, now: datetime) -> str:
     times compare after their date)."""
     since = scope.filter.since(now)
     return since.astimezone(UTC).date().isoformat() if since else ""
-
-
-def scope_args(scope: Scope) -> ScopeArgs:
-    f = scope.filter
-    return ScopeArgs(scope.trainer_id, f.cohort_id, f.country, f.locale)
 
 
 class ReportService:

@@ -40,11 +40,10 @@ class Store:
         self.audience = AudienceRepo(db)
         self.outbox = OutboxRepo(db)
         self.classroom = ClassroomRepo(db)
-        self.media = MediaRepo(db)  # charts and exports, read on a connection of their own
+        self.media = MediaRepo(db)  # charts and exports, read on connections of their own
 
     async def open(self) -> None:
         await self.db.open()
 
     async def close(self) -> None:
-        await self.media.close()
         await self.db.close()

@@ -1,9 +1,10 @@
-"""SQL for charts and CSV exports (issue 12): read on a connection of their own.
+"""SQL for charts and CSV exports (issue 12): read on connections of their own.
 
 A chart or an export over 100,000 officers reads for up to a second or two. On the bot's one
-connection that would hold up every officer's update queued behind it, so these reads run on a
-second, read-only connection in a thread of their own (WAL lets it read while the bot writes),
-one at a time. Writes (snapshots, the audit) go through the bot's connection as usual.
+connection that would hold up every officer's update queued behind it, so these reads run on
+read-only connections in worker threads (``Database.read``, as the reports' do; WAL lets them
+read while the bot writes). Writes (snapshots, the audit) go through the bot's connection as
+usual.
 
 Every query selects its officers through :func:`bot.store.report_scope.scope_condition`.
 """
@@ -15,31 +16,13 @@ import heapq
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.store import db as db_module
 from bot.store.db import Database
-from bot.store.report_scope import scope_condition
-from bot.store.reports import MARK  # read on Database.read, as reports are
+from bot.store.report_scope import ScopeArgs
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ScopeArgs:
-    """What :func:`scope_condition` needs, taken from a ``Scope``."""
-
-    trainer_id: int | None
-    cohort_id: int | None
-    country: str | None
-    locale: str | None
-
-    def condition(self, alias: str = "u") -> tuple[str, dict[str, object]]:
-        return scope_condition(trainer_id=self.trainer_id, cohort_id=self.cohort_id,
-                               country=self.country, locale=self.locale,
-                               user=f"{alias}.user_id", alias=alias)
 
 
 @dataclass(frozen=True)
@@ -54,37 +37,11 @@ class QuestionRow:
 class MediaRepo:
     def __init__(self, db: Database):
         self.db = db
-        self._pool: ThreadPoolExecutor | None = None
-        self._conn: sqlite3.Connection | None = None
 
-    # --- the reading thread -----------------------------------------------------------------
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(connection, *args)`` on the read-only connection, in its own thread."""
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="media-read")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._call, fn,
-                                                                args)
-
-    def _call(self, fn: Callable[..., T], args: tuple) -> T:
-        if self._conn is None:
-            uri = self.db.path.resolve().as_uri() + "?mode=ro"
-            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                         check_same_thread=False)
-            self._conn.execute("PRAGMA query_only = 1")
-            self._conn.execute("PRAGMA busy_timeout = 5000")
-        return db_module._call(_Handle(self._conn), fn, args)
-
-    async def close(self) -> None:
-        if self._pool is None:
-            return
-        pool, self._pool = self._pool, None
-
-        def _close() -> None:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-        await asyncio.get_running_loop().run_in_executor(pool, _close)
-        pool.shutdown(wait=True)
+        """Run ``fn(connection, *args)`` on a read-only connection of its own, in a worker
+        thread (``Database.read``), so that no officer waits behind a chart or an export."""
+        return await self.db.read(fn, *args)
 
     # --- charts -----------------------------------------------------------------------------
     async def officers(self, scope: ScopeArgs) -> int:
@@ -144,8 +101,7 @@ class MediaRepo:
                             ) -> list[tuple[int, str, str, str, float, int]]:
         """Predicted recall summed per (cohort, country, language, question) over every
         onboarded officer's reviewed questions: cohort 0 counts each officer once."""
-        where, args = scope_condition(trainer_id=None, cohort_id=None, country=None,
-                                      locale=None)
+        where, args = ScopeArgs().condition()
         args["at"] = at
         def sql(cohort: str, join: str) -> str:
             return (f"SELECT {cohort}, COALESCE(u.country, ''), u.locale, qc.item_id, "
@@ -189,7 +145,7 @@ class MediaRepo:
         period = ("(SELECT COUNT(*) FROM review_log rl WHERE rl.user_id = u.user_id "
                   "AND rl.reviewed_at >= :since)") if since else "NULL"
         sql = (
-            f"SELECT {MARK} u.user_id, printf('%s,%s,%s,%s,%d,%d', COALESCE(u.country, ''), "
+            "SELECT u.user_id, printf('%s,%s,%s,%s,%d,%d', COALESCE(u.country, ''), "
             "COALESCE(u.locale, ''), substr(u.created_at, 1, 10), "
             "COALESCE((SELECT MAX(week) FROM activity_weeks aw WHERE aw.user_id = u.user_id), "
             "''), (SELECT COUNT(*) FROM lesson_progress lp WHERE lp.user_id = u.user_id "
@@ -211,7 +167,7 @@ class MediaRepo:
             return out
         # odd and even officers on two read connections at once (Database.read), merged in
         # order: an export of 100,000 officers is about 2.6 s of SQLite work in one thread
-        halves = await asyncio.gather(self.db.read(rows, 0), self.db.read(rows, 1))
+        halves = await asyncio.gather(self.read(rows, 0), self.read(rows, 1))
         return list(heapq.merge(*halves))
 
     async def question_rows(self, scope: ScopeArgs, since: str | None,
@@ -266,13 +222,6 @@ class MediaRepo:
         return await self.db.fetchall(
             "SELECT actor_id, kind, filter, rows, at FROM export_audit ORDER BY id DESC LIMIT ?",
             (limit,))
-
-
-class _Handle:
-    """What ``bot.store.db._call`` expects of an aiosqlite connection: its sqlite3 one."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self._conn = conn
 
 
 def _scalar(conn: sqlite3.Connection, sql: str, args: Any) -> Any:

@@ -6,6 +6,8 @@ trainer's report can never include someone outside his or her cohorts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def scope_condition(*, trainer_id: int | None, cohort_id: int | None, country: str | None,
                     locale: str | None, user: str = "u.user_id", alias: str = "u"
@@ -33,3 +35,18 @@ def scope_condition(*, trainer_id: int | None, cohort_id: int | None, country: s
         where.append(f"{alias}.locale = :scope_locale")
         args["scope_locale"] = locale
     return " AND ".join(where), args
+
+
+@dataclass(frozen=True)
+class ScopeArgs:
+    """The officers a read covers, as the store takes them (from a service's ``Scope``)."""
+
+    trainer_id: int | None = None
+    cohort_id: int | None = None
+    country: str | None = None
+    locale: str | None = None
+
+    def condition(self, alias: str = "u") -> tuple[str, dict[str, object]]:
+        return scope_condition(trainer_id=self.trainer_id, cohort_id=self.cohort_id,
+                               country=self.country, locale=self.locale,
+                               user=f"{alias}.user_id", alias=alias)

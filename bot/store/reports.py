@@ -23,23 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.store.db import Database
-from bot.store.report_scope import scope_condition
+from bot.store.report_scope import ScopeArgs
 
 MARK = "/* report scope */"
-
-
-@dataclass(frozen=True)
-class ScopeArgs:
-    """The officers a read covers (see ``bot.services.report_scope.Scope``)."""
-
-    trainer_id: int | None = None
-    cohort_id: int | None = None
-    country: str | None = None
-    locale: str | None = None
-
-    def condition(self) -> tuple[str, dict[str, object]]:
-        return scope_condition(trainer_id=self.trainer_id, cohort_id=self.cohort_id,
-                               country=self.country, locale=self.locale)
 
 
 @dataclass
